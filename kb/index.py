@@ -1,0 +1,139 @@
+"""The reader's view of one committed index generation: live chunks, BM25 over them, section map."""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.refs import ref_key
+
+from .config import Settings
+from .store import Store
+from .text import tokens
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class Record:
+    """One live chunk with everything a citation needs."""
+
+    id: str
+    text: str
+    doc: str
+    title: str
+    section: str | None
+    heading: str | None
+    page: int | None
+    url: str | None
+    kind: str
+    subdivision: str | None
+    label: str | None
+    position: int
+    fid: str
+
+    @classmethod
+    def from_chroma(cls, cid: str, text: str, m: dict) -> "Record":
+        return cls(id=cid, text=text, doc=m.get("doc", ""), title=m.get("title", ""),
+                   section=m.get("section"), heading=m.get("heading"), page=m.get("page"),
+                   url=m.get("url"), kind=m.get("kind", "other"), subdivision=m.get("subdivision"),
+                   label=m.get("label"), position=int(m.get("position", 0)), fid=m.get("fid", ""))
+
+    def context(self) -> str:
+        where = " ".join(p for p in (self.section, self.heading, self.label) if p)
+        return f"{self.title} {where} {self.text}"
+
+
+class Index:
+    """Live chunks of one generation, with a BM25 index and a section-reference map, cached on disk."""
+
+    def __init__(self, generation: str, manifest: dict, records: list[Record], bm25):
+        self.generation = generation
+        self.manifest = manifest
+        self.records = records
+        self.bm25 = bm25
+        self.by_id = {r.id: i for i, r in enumerate(records)}
+        self.fids = sorted({e["fid"] for e in manifest.get("files", {}).values()})
+        self.sections: dict[str, list[int]] = {}
+        self.by_fid: dict[str, list[int]] = {}
+        for i, r in enumerate(records):
+            if r.section:
+                self.sections.setdefault(ref_key(r.section), []).append(i)
+            self.by_fid.setdefault(r.fid, []).append(i)
+        for rows in self.by_fid.values():
+            rows.sort(key=lambda i: records[i].position)
+
+    @property
+    def files(self) -> dict:
+        return self.manifest.get("files", {})
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every record for the query (zeros when nothing matches)."""
+        if self.bm25 is None or not self.records:
+            return np.zeros(len(self.records), dtype=np.float32)
+        vocab = self.bm25.vocab_dict
+        toks = [t for t in tokens(query) if t in vocab]
+        if not toks:
+            return np.zeros(len(self.records), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(toks), dtype=np.float32)
+
+    def neighbours(self, i: int) -> list[int]:
+        """Record positions of the whole section that record i belongs to, in reading order."""
+        r = self.records[i]
+        return [j for j in self.by_fid.get(r.fid, []) if self.records[j].section == r.section
+                and self.records[j].label == r.label and self.records[j].heading == r.heading] or [i]
+
+
+def _build_bm25(records: list[Record]):
+    import bm25s
+
+    if not records:
+        return None
+    corpus = [tokens(r.context()) or ["_"] for r in records]
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    model.index(corpus, show_progress=False)
+    return model
+
+
+def _cache_path(settings: Settings, generation: str) -> Path:
+    return settings.home / "cache" / f"index-{CACHE_VERSION}-{generation or 'empty'}.pkl"
+
+
+def build(store: Store, manifest: dict) -> Index:
+    fids = sorted({e["fid"] for e in manifest.get("files", {}).values()})
+    records = [Record.from_chroma(i, t, m) for i, t, m in store.all_chunks(fids)]
+    records.sort(key=lambda r: (r.doc, r.fid, r.position))
+    return Index(manifest.get("generation", ""), manifest, records, _build_bm25(records))
+
+
+def load(store: Store, settings: Settings, manifest: dict | None = None) -> Index:
+    """The index for the store's current generation, from the local cache when it is there."""
+    manifest = manifest if manifest is not None else store.read_manifest()
+    gen = manifest.get("generation", "")
+    path = _cache_path(settings, gen)
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                records, bm25 = pickle.load(fh)
+            return Index(gen, manifest, records, bm25)
+        except Exception:
+            pass  # a damaged cache is rebuilt below
+    index = build(store, manifest)
+    save(index, path)
+    return index
+
+
+def save(index: Index, path: Path) -> None:
+    """Write the cache atomically and drop caches of older generations."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump((index.records, index.bm25), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    for old in path.parent.glob(f"index-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)

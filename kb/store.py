@@ -1,0 +1,134 @@
+"""The Chroma store: chunk collection plus one manifest record, embedded or on a Chroma server."""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+from . import embed
+from .config import Settings
+
+MANIFEST_ID = "manifest"
+
+
+def _embedding_function():
+    """Chroma must never reach for its own default model: it gets ours, explicitly."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    @register_embedding_function
+    class KbEmbedding(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            pass
+
+        def __call__(self, input: Documents) -> Embeddings:
+            import numpy as np
+
+            return [np.asarray(v, dtype=np.float32) for v in embed.embed(list(input))]
+
+        @staticmethod
+        def name() -> str:
+            return "kb-minilm-l6-v2"
+
+        def get_config(self) -> dict[str, Any]:
+            return {}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> "KbEmbedding":
+            return KbEmbedding()
+
+    return KbEmbedding()
+
+
+_EF = None
+
+
+def _ef():
+    global _EF
+    if _EF is None:
+        _EF = _embedding_function()
+    return _EF
+
+
+def make_client(settings: Settings):
+    """An embedded PersistentClient under KB_HOME, or an HttpClient when KB_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    cs = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        u = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                   ssl=u.scheme == "https", settings=cs)
+    path = settings.home / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=cs)
+
+
+def _clean_meta(meta: dict) -> dict:
+    return {k: v for k, v in meta.items() if v is not None and v != ""}
+
+
+class Store:
+    """Chunks with their embeddings, and the manifest saying which files' chunks are live."""
+
+    def __init__(self, settings: Settings, client=None):
+        self.settings = settings
+        self.client = client or make_client(settings)
+        self.chunks = self.client.get_or_create_collection(
+            f"{settings.collection}_chunks", embedding_function=_ef(),
+            configuration={"hnsw": {"space": "cosine"}})
+        self.meta = self.client.get_or_create_collection(f"{settings.collection}_meta",
+                                                         embedding_function=_ef())
+
+    # The manifest: one record, replaced in a single write, so readers see old or new, never half.
+    def read_manifest(self) -> dict:
+        got = self.meta.get(ids=[MANIFEST_ID], include=["documents"])
+        docs = got.get("documents") or []
+        return json.loads(docs[0]) if docs and docs[0] else {"generation": "", "files": {}}
+
+    def write_manifest(self, manifest: dict) -> None:
+        vec = [1.0] + [0.0] * (embed.DIM - 1)
+        self.meta.upsert(ids=[MANIFEST_ID], documents=[json.dumps(manifest)], embeddings=[vec])
+
+    def generation(self) -> str:
+        return self.read_manifest().get("generation", "")
+
+    # Chunks.
+    def add(self, ids: list[str], vectors: list[list[float]], texts: list[str], metas: list[dict]) -> None:
+        step = max(1, min(self.client.get_max_batch_size(), 4000))
+        for i in range(0, len(ids), step):
+            self.chunks.upsert(ids=ids[i:i + step], embeddings=vectors[i:i + step],
+                               documents=texts[i:i + step],
+                               metadatas=[_clean_meta(m) for m in metas[i:i + step]])
+
+    def count_fid(self, fid: str) -> int:
+        return len(self.chunks.get(where={"fid": fid}, include=[])["ids"])
+
+    def delete_except(self, keep_fids: list[str]) -> None:
+        """Remove every chunk whose file version is not in keep_fids."""
+        where = {"fid": {"$nin": keep_fids}} if keep_fids else {"fid": {"$ne": ""}}
+        self.chunks.delete(where=where)
+
+    def all_chunks(self, fids: list[str], page: int = 5000):
+        """Yield (id, text, metadata) for every chunk of the given file versions."""
+        if not fids:
+            return
+        for start in range(0, len(fids), 500):
+            where = {"fid": {"$in": fids[start:start + 500]}}
+            offset = 0
+            while True:
+                got = self.chunks.get(where=where, include=["documents", "metadatas"],
+                                      limit=page, offset=offset)
+                yield from zip(got["ids"], got["documents"], got["metadatas"])
+                if len(got["ids"]) < page:
+                    break
+                offset += page
+
+    def query(self, vector: list[float], k: int, fids: list[str]) -> list[tuple[str, float]]:
+        """Nearest chunks among live file versions: (id, cosine similarity)."""
+        if not fids:
+            return []
+        res = self.chunks.query(query_embeddings=[vector], n_results=k,
+                                where={"fid": {"$in": fids}}, include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]

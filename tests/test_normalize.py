@@ -1,0 +1,38 @@
+"""Text normalisation repairs extraction damage without losing words."""
+from __future__ import annotations
+
+from ingest.normalize import paragraphs
+
+
+def test_hyphenation_and_hard_breaks_repaired():
+    raw = ("The Department of Technology develops strategic and tactical poli-\n"
+           "cies and plans for business telecommunications with consideration\n"
+           "for the systems and requirements of public agencies in the state.\n")
+    assert paragraphs(raw) == ["The Department of Technology develops strategic and tactical policies "
+                               "and plans for business telecommunications with consideration for the "
+                               "systems and requirements of public agencies in the state."]
+
+
+def test_real_compound_hyphen_kept():
+    raw = ("Agencies that are non-exempt must follow this rule, and every non-\n"
+           "exempt agency files the form with the office before it buys the service.\n"
+           "This third line keeps the block wrapped like a page of a PDF document.\n")
+    assert "every non-exempt agency" in paragraphs(raw)[0]
+
+
+def test_bullets_headings_and_blank_line_mid_sentence():
+    raw = ("VISION\n\n\u2022 The network will continue to be procured from\n\n"
+           "and operated by private contractors.\n\n\u2022 Second bullet stands alone.\n")
+    assert paragraphs(raw) == ["VISION",
+                               "\u2022 The network will continue to be procured from and operated by private contractors.",
+                               "\u2022 Second bullet stands alone."]
+
+
+def test_whitespace_folded_and_odd_characters_cleaned():
+    assert paragraphs("A\u00a0\u00a0fixture\t\tline with \ufb01le and soft\u00adhyphen.") == \
+        ["A fixture line with file and softhyphen."]
+
+
+def test_run_together_subdivisions_split():
+    raw = "(a) There is an office.(b) The purpose of this article is service."
+    assert paragraphs(raw) == ["(a) There is an office.", "(b) The purpose of this article is service."]
