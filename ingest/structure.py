@@ -17,7 +17,7 @@ STATUTE_HEAD_RE = re.compile(
     r"|SECTION\s+(?:GOV|PCC)\s?(\d{4,5}(?:\.\d+)?))"
 )
 SUBDIV_RE = re.compile(r"^\((?:([a-z]{1,2})|(\d{1,3})|([A-Z]))\)\s")
-CLAUSE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3})\.?\s+([A-Z][^.]{0,100})$")
+CLAUSE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3})\.?\s+([A-Z][^.\d]{0,80})$")  # '2.3.1 Service Levels'
 LETTERED_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w ,/&()'’-]{2,60}$")
 COPY_RE = re.compile(r"^={3}\s*(.*?)\s*={3}$")
 SOURCE_RE = re.compile(r"^SOURCE\s*:\s*(\S+)", re.I)

@@ -56,6 +56,68 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def render_answer(r: dict) -> str:
+    """A person-readable answer: the text, its sources with quotes, and any guidance steps."""
+    lines = [r["answer"], ""]
+    for c in r["citations"]:
+        where = ", ".join(str(x) for x in (c["section"], c["heading"]) if x)
+        page = f", p. {c['page']}" if c.get("page") else ""
+        lines.append(f"[{c['n']}] {c['title']}" + (f" ({where}{page})" if where or page else ""))
+        lines.append(f"    {c['url'] or c['doc']}")
+        lines.append(f"    \"{c['quote']}\"")
+    g = r.get("guidance")
+    if g:
+        lines += ["", g["title"] + ":"]
+        for n, step in enumerate(g["steps"], 1):
+            lines.append(f"  {n}. {step['text']} " + "".join(f"[{c}]" for c in step["cite"]))
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args) -> int:
+    from .answer import KnowledgeBase
+
+    kb = KnowledgeBase(get_settings())
+    if args.file:
+        src = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="replace")
+        with src:
+            for line in src:
+                if line.strip():
+                    r = kb.ask(line.strip())
+                    print(json.dumps(r, ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question) if args.question else sys.stdin.read()
+    r = kb.ask(question)
+    print(json.dumps(r, ensure_ascii=False, indent=None if args.json else 2) if args.json else render_answer(r))
+    return 0
+
+
+def cmd_lookup(args) -> int:
+    from . import lookup
+    from .answer import KnowledgeBase
+
+    kb = KnowledgeBase(get_settings())
+    result = lookup.search(kb, kb.index(), " ".join(args.ref), limit=args.limit)
+    if args.json:
+        _print_json(result)
+    else:
+        print(lookup.render(result))
+    empty = not (result.get("sections") or result.get("results"))
+    return 1 if empty else 0
+
+
+def cmd_eval(args) -> int:
+    from . import evaluate
+    from .answer import KnowledgeBase
+
+    kb = KnowledgeBase(get_settings())
+    report = evaluate.run(kb, Path(args.questions))
+    if args.json:
+        _print_json(report)
+    else:
+        print(evaluate.render(report))
+    return 0 if report["pass_rate"] >= args.min_pass else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kb", description="California telecom policy knowledge base")
     sub = p.add_subparsers(dest="command", required=True)
@@ -67,6 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-v", "--verbose", action="store_true", help="show each file as it is parsed")
     q.set_defaults(func=cmd_ingest)
 
+    q = sub.add_parser("ask", help="answer a question with citations")
+    q.add_argument("question", nargs="*", help="the question (or read it from stdin)")
+    q.add_argument("--json", action="store_true", help="print the JSON contract")
+    q.add_argument("--file", help="one question per non-empty line; JSON Lines out ('-' for stdin)")
+    q.set_defaults(func=cmd_ask)
+
+    q = sub.add_parser("lookup", help="show a section by reference, or sections matching keywords")
+    q.add_argument("ref", nargs="+", help="e.g. GC 11541, 'Gov. Code § 11541(b)', STMM 3-501.0, SAM 4605")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--limit", type=int, default=10)
+    q.set_defaults(func=cmd_lookup)
+
+    q = sub.add_parser("eval", help="score answers against a question set (JSON Lines)")
+    q.add_argument("questions", help="file with id, question, expect, guide, sources, mentions")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--min-pass", type=float, default=0.0)
+    q.set_defaults(func=cmd_eval)
+
     q = sub.add_parser("stats", help="what the index holds")
     q.add_argument("--json", action="store_true")
     q.add_argument("--all", action="store_true", help="list every section and document")
@@ -75,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb ... | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -1,8 +1,10 @@
 """The reader's view of one committed index generation: live chunks, BM25 over them, section map."""
 from __future__ import annotations
 
+import math
 import os
 import pickle
+from collections import Counter
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from .config import Settings
 from .store import Store
 from .text import tokens
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -51,11 +53,13 @@ class Record:
 class Index:
     """Live chunks of one generation, with a BM25 index and a section-reference map, cached on disk."""
 
-    def __init__(self, generation: str, manifest: dict, records: list[Record], bm25):
+    def __init__(self, generation: str, manifest: dict, records: list[Record], bm25, df: dict[str, int]):
         self.generation = generation
         self.manifest = manifest
         self.records = records
         self.bm25 = bm25
+        self.df = df  # in how many chunks each term occurs
+        self.n = max(1, len(records))
         self.by_id = {r.id: i for i, r in enumerate(records)}
         self.fids = sorted({e["fid"] for e in manifest.get("files", {}).values()})
         self.sections: dict[str, list[int]] = {}
@@ -70,6 +74,10 @@ class Index:
     @property
     def files(self) -> dict:
         return self.manifest.get("files", {})
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term the documents never use weighs the most."""
+        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
 
     def lexical_scores(self, query: str) -> np.ndarray:
         """BM25 score of every record for the query (zeros when nothing matches)."""
@@ -88,26 +96,38 @@ class Index:
                 and self.records[j].label == r.label and self.records[j].heading == r.heading] or [i]
 
 
-def _build_bm25(records: list[Record]):
+def _build_lexical(records: list[Record]):
+    """BM25 over each chunk's context, and document frequencies for term weighting."""
     import bm25s
 
     if not records:
-        return None
+        return None, {}
     corpus = [tokens(r.context()) or ["_"] for r in records]
     model = bm25s.BM25(k1=1.2, b=0.75)
     model.index(corpus, show_progress=False)
-    return model
+    df = Counter(t for toks in corpus for t in set(toks))
+    return model, dict(df)
+
+
+def _cache_key() -> str:
+    """Changes whenever the way text is tokenised changes, so stale caches are rebuilt."""
+    import hashlib
+
+    from . import text
+
+    spec = f"{CACHE_VERSION}|{sorted(text.STOPWORDS)}|{text.WORD_RE.pattern}"
+    return hashlib.sha1(spec.encode()).hexdigest()[:10]
 
 
 def _cache_path(settings: Settings, generation: str) -> Path:
-    return settings.home / "cache" / f"index-{CACHE_VERSION}-{generation or 'empty'}.pkl"
+    return settings.home / "cache" / f"index-{_cache_key()}-{generation or 'empty'}.pkl"
 
 
 def build(store: Store, manifest: dict) -> Index:
     fids = sorted({e["fid"] for e in manifest.get("files", {}).values()})
     records = [Record.from_chroma(i, t, m) for i, t, m in store.all_chunks(fids)]
     records.sort(key=lambda r: (r.doc, r.fid, r.position))
-    return Index(manifest.get("generation", ""), manifest, records, _build_bm25(records))
+    return Index(manifest.get("generation", ""), manifest, records, *_build_lexical(records))
 
 
 def load(store: Store, settings: Settings, manifest: dict | None = None) -> Index:
@@ -118,8 +138,8 @@ def load(store: Store, settings: Settings, manifest: dict | None = None) -> Inde
     if path.exists():
         try:
             with open(path, "rb") as fh:
-                records, bm25 = pickle.load(fh)
-            return Index(gen, manifest, records, bm25)
+                records, bm25, df = pickle.load(fh)
+            return Index(gen, manifest, records, bm25, df)
         except Exception:
             pass  # a damaged cache is rebuilt below
     index = build(store, manifest)
@@ -132,8 +152,8 @@ def save(index: Index, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
-        pickle.dump((index.records, index.bm25), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((index.records, index.bm25, index.df), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
-    for old in path.parent.glob(f"index-*.pkl"):
+    for old in path.parent.glob("index-*.pkl"):
         if old != path:
             old.unlink(missing_ok=True)

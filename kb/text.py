@@ -12,10 +12,29 @@ having he her here hers herself him himself his how i if in into is it its itsel
 my myself no nor not now of off on once only or other our ours ourselves out over own same she
 should so some such than that the their theirs them themselves then there these they this those
 through to too under until up very was we were what when where which while who whom why will with
-would you your yours yourself yourselves may might must shall also us get got one use used using
+would you your yours yourself yourselves might also us get got one use used using
+want wants wanted need needs like know tell please help question questions thing things way ok
+many much kind sort often
 """.split())
-# Words that carry meaning in this field even though they look like filler.
-KEEP = frozenset({"not", "no", "must", "shall", "may"})
+# Policy language says the same thing in several ways; a question's word also matches these.
+SYNONYMS = [
+    "allow allows allowed permit permits permitted authorize authorizes authorized may can",
+    "require requires required must shall mandate mandated mandatory obligated",
+    "buy buys purchase purchases purchasing procure procures procurement acquire acquires acquisition order orders ordering obtain",
+    "phone phones telephone telephones voice",
+    "cell cellular wireless mobile",
+    "cost costs price prices pricing rate rates fee fees charge charges",
+    "expire expires expiration term terms duration last lasts limited",
+    "sign signs signed signature",
+    "city cities county counties local municipal",
+    "university universities college colleges",
+    "agency agencies department departments entity entities",
+    "vendor vendors provider providers carrier carriers contractor contractors supplier suppliers",
+    "exemption exemptions exempt waiver",
+    "publish published publication list listed",
+    "cover covers covered include includes including provide provides offer offers consist consists comprise comprises",
+    "count counts mean means define defined",
+]
 
 
 @lru_cache(maxsize=1)
@@ -26,16 +45,36 @@ def _stemmer():
 
 
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
-    """Lower-cased, stemmed word tokens without stopwords."""
+    """Lower-cased, stemmed word tokens without stopwords (or single letters)."""
     words = WORD_RE.findall(text.lower())
     if not keep_stopwords:
-        words = [w for w in words if w not in STOPWORDS]
+        words = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return _stemmer().stemWords(words)
+
+
+@lru_cache(maxsize=1)
+def _synonym_map() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group in SYNONYMS:
+        stems = set(tokens(group, keep_stopwords=True))
+        for s in stems:
+            out.setdefault(s, set()).update(stems)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def synonyms(term: str) -> frozenset[str]:
+    """The stems that count as a match for a question's stem (itself included)."""
+    return _synonym_map().get(term, frozenset((term,)))
 
 
 def content_terms(text: str) -> set[str]:
     """Stemmed meaningful terms of a text, used to compare a question with a sentence."""
-    return {t for t in tokens(text) if len(t) > 1 or t.isdigit()}
+    return set(tokens(text))
+
+
+def bigrams(toks: list[str]) -> set[tuple[str, str]]:
+    """Adjacent pairs of content terms: 'managed internet' in a question and in a sentence."""
+    return set(zip(toks, toks[1:]))
 
 
 SENTENCE_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9•\-])")

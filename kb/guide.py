@@ -1,0 +1,144 @@
+"""Guidance: spot an exemption or a CALNET-ordering need and build ordered steps, each resting on a quote."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .question import Question
+from .retrieve import Retrieval
+from .text import content_terms, sentences, tokens
+
+EXEMPTION_RE = re.compile(
+    r"\bexemption|\bexempt\b|non-?calnet|outside (?:of )?(?:the )?calnet|instead of (?:using )?calnet"
+    r"|(?:another|other|different|alternative|alternate|private|outside|third[- ]party|non-?state) "
+    r"(?:vendor|provider|carrier|company|supplier|contractor)"
+    r"|(?:can'?t|cannot|doesn'?t|does not|won'?t|will not|couldn'?t) meet (?:our|the|my)"
+    r"|(?:buy|purchase|procure|get|order)\w* (?:\w+ ){0,4}(?:elsewhere|outside)", re.I)
+CALNET_RE = re.compile(
+    r"\b(?:order|buy|purchase|procure|obtain|get|use|using|sign up|subscribe|join|participate|eligible|"
+    r"eligibility|access)\w*\b.{0,60}\bcalnet\b|\bcalnet\b.{0,60}\b(?:order|buy|purchase|eligib|sign up)\w*"
+    r"|\bauthori[sz]ation to order\b|\bATO\b|\bwhich\b(?:\s+[\w.]+){0,3}?\s+(?:category|subcategory|module|form)s?\b", re.I)
+
+# What a person needs to know, step by step, for each path; each step is filled by the passage
+# that answers it best, or left out when no passage does.
+STEPS = {
+    "exemption": ("Request a CALNET exemption", [
+        ("Who may ask", "exemption requests apply only to non-exempt state entities agencies executive branch"),
+        ("When it is needed", "compelling business reason alternative providers purchase required services "
+                              "outside calnet contracts prior to purchasing services elsewhere"),
+        ("What the request must contain", "exemption request must apply specific telecommunications project "
+                                          "acquisition provide pertinent specific information explanation "
+                                          "why calnet would not meet need ramifications"),
+        ("Who signs it and where it goes", "written requests signed submitted agency information officer aio "
+                                           "deputy director letter requesting exemption evaluation approval"),
+        ("What else is needed", "calnet exemptions require general telecommunications delegation"),
+        ("How long it lasts", "exemptions granted limited term established time of approval"),
+    ]),
+    "calnet": ("Order through CALNET", [
+        ("Who must use CALNET", "non-exempt state agencies mandated utilize calnet contracts obtain required "
+                                "telecommunications network services"),
+        ("Local and other public agencies", "eligible local government agencies signed authorization to order "
+                                            "ato agreement may use calnet contracts"),
+        ("The Authorization to Order", "ato authorization to order form process federal local governments "
+                                       "purchase products services calnet contract"),
+        ("Who places orders", "catr atr must register authorized calnet order telephone data network "
+                              "products services designation form cdt-965"),
+        ("Which forms", "purchases made through telecommunications service request form 20 purchasing "
+                        "authority purchase order std 65"),
+    ]),
+}
+PATH_QUERY = {"exemption": "CALNET exemption request non-exempt state agencies required services",
+              "calnet": "order CALNET contracts eligible agencies authorization to order ATO CATR ATR forms"}
+MIN_STEP_COVERAGE = 0.45
+
+
+def detect(q: Question) -> str | None:
+    """Which path the person is on: buying outside CALNET, or getting a service through it."""
+    text = q.query
+    if EXEMPTION_RE.search(text):
+        return "exemption"
+    if CALNET_RE.search(text):
+        return "calnet"
+    return None
+
+
+def _pool(kb, idx, path: str) -> list[int]:
+    """Passages worth reading for a path: the path query's neighbours plus each step's lexical best."""
+    from .retrieve import retrieve
+
+    rows = [h.i for h in retrieve(idx, kb.store, PATH_QUERY[path], k=12).hits]
+    for _, query in STEPS[path][1]:
+        scores = idx.lexical_scores(query)
+        rows.extend(int(i) for i in np.argsort(-scores)[:4] if scores[i] > 0)
+    return list(dict.fromkeys(rows))
+
+
+def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
+    """(label, record position, sentence) per step; the same for every question on this path."""
+    cache = getattr(idx, "_guide_cache", None)
+    if cache is None:
+        cache = idx._guide_cache = {}
+    if path in cache:
+        return cache[path]
+    pool = _pool(kb, idx, path)
+    used: set[tuple[int, str]] = set()
+    steps = []
+    for label, query in STEPS[path][1]:
+        weights = {t: idx.idf(t) for t in dict.fromkeys(tokens(query))}
+        total = sum(weights.values()) or 1.0
+        best, best_cov = None, 0.0
+        for i in pool:
+            rec = idx.records[i]
+            for s in sentences(rec.text):
+                if (i, s) in used or len(s.split()) < 5:
+                    continue
+                have = content_terms(s)
+                cov = sum(w for t, w in weights.items() if t in have) / total
+                if cov > best_cov:
+                    best, best_cov = (i, s), cov
+        if best and best_cov >= MIN_STEP_COVERAGE:
+            used.add(best)
+            steps.append((label, best[0], best[1]))
+    cache[path] = steps
+    return steps
+
+
+def _category_steps(idx, q: Question, ret: Retrieval) -> list[tuple[str, int, str]]:
+    """Contract categories or modules whose description matches what the person needs."""
+    need = [t for t in q.terms if t not in set(tokens("calnet category categories subcategory module which "
+                                                         "service services order need agency cover covers"))]
+    if not need:
+        return []
+    out = []
+    for h in ret.hits[:8]:
+        for s in sentences(h.record.text):
+            if re.search(r"\b(?:Sub)?[Cc]ategory\b|^\d+(?:\.\d+)?\s+[A-Z]", s) and set(need) & content_terms(s):
+                out.append(("Matching CALNET category", h.i, s))
+                break
+        if len(out) >= 2:
+            break
+    return out
+
+
+def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict]) -> dict | None:
+    """Ordered steps for the detected path, each citing its passage (appended to cites)."""
+    path = detect(q)
+    if path is None:
+        return None
+    from .answer import citation
+
+    steps_src = list(_fixed_steps(kb, idx, path))
+    if path == "calnet":
+        steps_src += _category_steps(idx, q, ret)
+    steps = []
+    for label, i, sentence in steps_src:
+        rec = idx.records[i]
+        n = next((c["n"] for c in cites if c["doc"] == rec.doc and sentence in c["quote"]), None)
+        if n is None:
+            n = len(cites) + 1
+            cites.append(citation(rec, sentence, n))
+        steps.append({"label": label, "text": f"{label}: {sentence}", "cite": [n]})
+    if not steps:
+        return None
+    return {"path": path, "title": STEPS[path][0], "steps": steps}
