@@ -7,7 +7,10 @@ from .refs import doc_kind
 from .models import Chunk, Document, LoadError, Page, Paragraph, Section
 from .structure import sections
 
-__all__ = ["SUPPORTED", "Chunk", "Document", "LoadError", "Page", "Paragraph", "Section",
+# Bump when parsing or chunking changes, so every file is parsed again on the next ingest.
+PARSER_VERSION = "2"
+
+__all__ = ["PARSER_VERSION", "SUPPORTED", "Chunk", "Document", "LoadError", "Page", "Paragraph", "Section",
            "chunk_document", "load_bytes", "parse", "sections"]
 
 

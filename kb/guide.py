@@ -7,6 +7,7 @@ import numpy as np
 
 from .question import Question
 from .retrieve import Retrieval
+from .select import ANAPHOR_RE
 from .text import content_terms, sentences, tokens
 
 EXEMPTION_RE = re.compile(
@@ -25,13 +26,12 @@ CALNET_RE = re.compile(
 STEPS = {
     "exemption": ("Request a CALNET exemption", [
         ("Who may ask", "exemption requests apply only to non-exempt state entities agencies executive branch"),
-        ("When it is needed", "compelling business reason alternative providers purchase required services "
-                              "outside calnet contracts prior to purchasing services elsewhere"),
         ("What the request must contain", "exemption request must apply specific telecommunications project "
                                           "acquisition provide pertinent specific information explanation "
                                           "why calnet would not meet need ramifications"),
-        ("Who signs it and where it goes", "written requests signed submitted agency information officer aio "
-                                           "deputy director letter requesting exemption evaluation approval"),
+        ("Who signs it", "written requests signed submitted agency information officer aio equivalent"),
+        ("Where it goes", "compelling business reason submit letter requesting exemption deputy director "
+                          "evaluation approval prior purchasing services elsewhere"),
         ("What else is needed", "calnet exemptions require general telecommunications delegation"),
         ("How long it lasts", "exemptions granted limited term established time of approval"),
     ]),
@@ -90,9 +90,12 @@ def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
         best, best_cov = None, 0.0
         for i in pool:
             rec = idx.records[i]
-            for s in sentences(rec.text):
+            sents = sentences(rec.text)
+            for k, s in enumerate(sents):
                 if (i, s) in used or len(s.split()) < 5:
                     continue
+                if ANAPHOR_RE.match(s) and k > 0:  # 'These agencies ...' needs what it points back to
+                    s = f"{sents[k - 1]} {s}"
                 have = content_terms(s)
                 cov = sum(w for t, w in weights.items() if t in have) / total
                 if cov > best_cov:
@@ -106,14 +109,17 @@ def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
 
 def _category_steps(idx, q: Question, ret: Retrieval) -> list[tuple[str, int, str]]:
     """Contract categories or modules whose description matches what the person needs."""
-    need = [t for t in q.terms if t not in set(tokens("calnet category categories subcategory module which "
-                                                         "service services order need agency cover covers"))]
+    generic = set(tokens("calnet category categories subcategory module which service services order need "
+                         "agency agencies cover covers city cities county counties local state government "
+                         "department use buy purchase get can"))
+    need = [t for t in q.terms if t not in generic]
     if not need:
         return []
     out = []
     for h in ret.hits[:8]:
         for s in sentences(h.record.text):
-            if re.search(r"\b(?:Sub)?[Cc]ategory\b|^\d+(?:\.\d+)?\s+[A-Z]", s) and set(need) & content_terms(s):
+            if len(s) <= 160 and re.search(r"\b(?:Sub)?[Cc]ategory\b|^\d+(?:\.\d+)?\s+[A-Z]", s) \
+                    and set(need) & content_terms(s):
                 out.append(("Matching CALNET category", h.i, s))
                 break
         if len(out) >= 2:
@@ -138,7 +144,8 @@ def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict]) -> dict | 
         if n is None:
             n = len(cites) + 1
             cites.append(citation(rec, sentence, n))
-        steps.append({"label": label, "text": f"{label}: {sentence}", "cite": [n]})
+        shown = re.sub(r"^[-•·*]\s+", "", sentence)
+        steps.append({"label": label, "text": f"{label}: {shown}", "cite": [n]})
     if not steps:
         return None
     return {"path": path, "title": STEPS[path][0], "steps": steps}

@@ -173,7 +173,7 @@ class Ingester:
                 ingest.load_bytes(b"", rel)  # raises the unsupported-type message
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-            if prev and prev["hash"] == digest:
+            if prev and prev["hash"] == digest and prev.get("parser") == ingest.PARSER_VERSION:
                 report.unchanged.append(rel)
                 return prev
             self.progress(f"parsing {rel}")
@@ -187,10 +187,11 @@ class Ingester:
         except Exception as e:  # a loader bug must not sink the whole ingest
             report.failed.append((shown, f"could not be parsed ({type(e).__name__}: {str(e)[:160]})"))
             return None
-        fid = _fid(key, digest)
+        fid = _fid(key, f"{digest}:{ingest.PARSER_VERSION}")
         self.pending.append((fid, chunks))
         (report.updated if prev else report.added).append(rel)
-        return {"root": str(root), "doc": rel, "hash": digest, "fid": fid, "chunks": len(chunks),
+        return {"root": str(root), "doc": rel, "hash": digest, "parser": ingest.PARSER_VERSION,
+                "fid": fid, "chunks": len(chunks),
                 "title": doc.title, "url": doc.url, "publisher": doc.publisher, "date": doc.date,
                 "completeness": doc.completeness, "fragment": doc.fragment, "kind": doc.kind,
                 "format": doc.fmt, "size": size, "pages": len(doc.pages),

@@ -46,6 +46,7 @@ class Question:
     in_field: bool = False
     ref_only: bool = False  # nothing but a section reference: show that section
     follow_up: bool = False
+    own_terms: set[str] = field(default_factory=set)  # terms of this turn (not of earlier ones)
 
 
 def _kind(q: str) -> str:
@@ -101,7 +102,9 @@ def is_follow_up(text: str, history: list[dict] | None) -> bool:
 def analyse(text: str, history: list[dict] | None = None) -> Question:
     """Read a question (and, for a follow-up, the question before it)."""
     text = (text or "").strip()
-    short = text[:MAX_CHARS]
+    # Markup in a question is text to read past, never to render or obey.
+    short = re.sub(r"\s+", " ", re.sub(r"<[^>]{0,200}>", " ", text[:MAX_CHARS])).strip()
+    asked = _last_question(short)
     follow = is_follow_up(short, history)
     query = short
     if follow:
@@ -116,10 +119,18 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
     for pattern in (r"\b(?:STMM|SAM|GC|PCC|Gov(?:ernment|'t|\.)?\s*Code|Public Contract Code)\b", r"§+",
                     r"\b(?:chapter|section|sec\.)\b", r"[\d.\-()]+"):
         rest = re.sub(pattern, " ", rest, flags=re.I)
-    subject = _subject(short)
+    subject = _subject(asked)
     if subject and tokens(subject):  # 'what counts as X': the answer is about X, not about counting
         terms = tokens(subject)
     ref_only = bool(find_refs(short)) and not [t for t in tokens(rest) if not t.isdigit()]
     in_field = bool(refs) or any(t in FIELD_WORDS for t in tokens(query, keep_stopwords=True))
-    return Question(text=text, query=query, terms=terms, refs=refs, kind=_kind(short),
-                    subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow)
+    return Question(text=text, query=query, terms=terms, refs=refs, kind=_kind(asked),
+                    subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
+                    own_terms=set(tokens(short)))
+
+
+def _last_question(text: str) -> str:
+    """The sentence that asks, when a question comes with context: '... What should we do?'."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    asks = [p for p in parts if p.endswith("?")]
+    return asks[-1] if asks else text

@@ -61,9 +61,11 @@ class Candidate:
     score: float = 0.0
 
 
-def _weights(index: Index, terms: list[str]) -> dict[str, float]:
-    """Squared IDF: the rare words of a question decide what answers it."""
-    return {t: index.idf(t) ** 2 for t in dict.fromkeys(terms)}
+def _weights(index: Index, q: Question) -> dict[str, float]:
+    """Squared IDF: the rare words of a question decide what answers it. In a follow-up, the
+    words carried over from the earlier turn count for less than the words just asked."""
+    own = q.own_terms if q.follow_up else None
+    return {t: index.idf(t) ** 2 * (1.0 if own is None or t in own else 0.3) for t in dict.fromkeys(q.terms)}
 
 
 def _coverage(weights: dict[str, float], have: set[str], context: set[str]) -> float:
@@ -118,7 +120,7 @@ def _shape_bonus(q: Question, text: str) -> float:
 
 def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) -> list[Candidate]:
     """Every sentence of the leading passages, scored; the best few also by embedding similarity."""
-    weights = _weights(index, q.terms)
+    weights = _weights(index, q)
     pairs = {p for p in bigrams(q.terms) if min(weights.get(t, 0) for t in p) >= 1.5}  # rarer-word pairs
     # The question's rarest word is its focus: a sentence without it (or a synonym) rarely answers.
     focus = max(weights, key=weights.get) if weights else None
@@ -178,7 +180,7 @@ def _dangling(c: Candidate) -> bool:
     return c.text.rstrip().endswith(":") and c.k == len(_sentences_of(c)) - 1
 
 
-def choose(cands: list[Candidate], max_sentences: int = 3, ratio: float = 0.85) -> list[Candidate]:
+def choose(cands: list[Candidate], max_sentences: int = 3, ratio: float = 0.9) -> list[Candidate]:
     """The best sentence with its context, and close runners-up with theirs."""
     if not cands:
         return []

@@ -79,7 +79,7 @@ def bigrams(toks: list[str]) -> set[tuple[str, str]]:
 
 SENTENCE_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9•\-])")
 ABBREV_END_RE = re.compile(
-    r"(?:\b(?:No|Nos|Sec|Secs|Inc|Co|Corp|vs|St|Gov|Cal|Stats|ch|Rev|Tax|Dept|Govt|Pub|Cont|Art|Div|Ch|Mr|Ms|Dr|Jr|Sr|Ltd|approx|etc)"
+    r"(?:\b(?:No|Nos|Sec|Secs|Inc|Co|Corp|vs|St|Gov|Cal|Stats|ch|Rev|Tax|Dept|Govt|Pub|Cont|Art|Div|Ch|Mr|Ms|Dr|Jr|Sr|Ltd|approx|etc|STD|Std|Form|Vol|Att)"
     r"|\b(?:i\.e|e\.g|U\.S|P\.O)|\b[A-Z])\.$")
 
 
