@@ -43,6 +43,17 @@ def test_a_bad_sources_file_is_refused_with_the_reason(tmp_path, body, message):
     assert message in str(e.value) and str(path) in str(e.value)
 
 
+def test_kb_fetch_with_a_bad_sources_file_exits_2(tmp_path, capsys):
+    from kb.cli import main
+
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nid = "a"\n')
+    assert main(["fetch", "--sources", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"kb fetch: {path}: [[source]] #1 (id 'a'): `url` is missing")
+    assert main(["fetch", "--sources", str(tmp_path / "none.toml")]) == 2
+    assert "no such sources file" in capsys.readouterr().err
+
+
 INDEX = Source(id="idx", url="https://www.example.gov/policies/", kind="stmm", follow=True, max_pages=3)
 LINKS = """<html><head><base href="https://www.example.gov/policies/"></head><body><nav><a href="/">Home</a>
 <a href="/about/">About</a></nav><ul>
