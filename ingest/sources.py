@@ -12,6 +12,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 KINDS = ("stmm", "sam", "statute", "contract", "other")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 DEFAULT_MAX_PAGES = 50
+PAGE_EXTS = {"", ".html", ".htm", ".xhtml", ".aspx", ".asp", ".php", ".jsp", ".pdf"}  # links followed
 
 
 class SourcesError(ValueError):
@@ -59,6 +60,7 @@ def derived_id(url: str, index: Source, taken: set[str]) -> str:
     """An id for a page found on an index page, from its address (unique among `taken`)."""
     parts = urlsplit(url)
     rest = parts.path[len(index.prefix):] if parts.path.startswith(index.prefix) else parts.path
+    rest = rest[:-len(ext)] if (ext := PurePosixPath(rest).suffix) and ext.lower() in PAGE_EXTS else rest
     base = slug(f"{rest} {parts.query}") or slug(f"{parts.netloc} {parts.path}") or "page"
     if base in taken:
         base = f"{base}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
@@ -118,7 +120,6 @@ def load(path: Path) -> list[Source]:
 
 
 # Following an index page: links on the same site, under the same path prefix, pages or PDFs only.
-PAGE_EXTS = {"", ".html", ".htm", ".xhtml", ".aspx", ".asp", ".php", ".jsp", ".pdf"}
 
 
 class _Links(HTMLParser):

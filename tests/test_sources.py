@@ -74,15 +74,15 @@ def test_followed_links_stay_on_the_site_under_the_prefix_up_to_max_pages():
     assert [s.url for s in got] == ["https://www.example.gov/policies/chapter-1",
                                     "https://www.example.gov/policies/chapter-2/",
                                     "https://www.example.gov/policies/chapter-5.pdf"]
-    assert [s.id for s in got] == ["chapter-1", "chapter-2", "chapter-5.pdf"]
+    assert [s.id for s in got] == ["chapter-1", "chapter-2", "chapter-5"]  # .pdf is added on saving
     assert all(s.parent == "idx" and s.kind == "stmm" for s in got)
 
 
 def test_followed_links_skip_explicit_sources_and_keep_earlier_ids():
     got = followed(INDEX, LINKS, INDEX.url, skip={"https://www.example.gov/policies/chapter-1"},
                    previous={"https://www.example.gov/policies/chapter-2": "stmm-two"},
-                   taken={"idx", "chapter-5.pdf"})
+                   taken={"idx", "chapter-5"})
     assert [s.url.rsplit("/", 2)[-2:] for s in got] == [["chapter-2", ""], ["policies", "chapter-5.pdf"],
                                                         ["policies", "chapter-6"]]
     assert got[0].id == "stmm-two"  # the id it had on an earlier run
-    assert got[1].id.startswith("chapter-5.pdf-") and got[2].id == "chapter-6"  # a clash gets a suffix
+    assert got[1].id.startswith("chapter-5-") and got[2].id == "chapter-6"  # a clash gets a suffix
