@@ -56,16 +56,17 @@ _PROVENANCE: dict[str, tuple[float, dict]] = {}
 
 def provenance(root: Path, rel: str) -> dict:
     """Fetch date and source address of a fetched file (empty for files put there by hand)."""
-    path = Path(root) / MANIFEST
+    folder, name = (Path(root) / rel).parent, Path(rel).name  # the manifest sits beside the file
+    path = folder / MANIFEST
     try:
         mtime = path.stat().st_mtime
     except OSError:
         return {}
     cached = _PROVENANCE.get(str(path))
     if not cached or cached[0] != mtime:
-        by_file = {e["file"]: e for e in read_manifest(root)["sources"].values() if e.get("file")}
+        by_file = {e["file"]: e for e in read_manifest(folder)["sources"].values() if e.get("file")}
         cached = _PROVENANCE[str(path)] = (mtime, by_file)
-    e = cached[1].get(rel)
+    e = cached[1].get(name)
     if not e:
         return {}
     return {"fetched_at": e.get("fetched_at"), "source_url": e.get("url"), "source_id": e.get("id"),
