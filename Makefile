@@ -22,7 +22,13 @@ venv: $(BIN)/.installed
 ingest: venv
 	-$(BIN)/kb ingest "$(KB_DOCS)"
 
+# A folder with no documents yet (only README.md, .kbignore, sources.toml) is filled by `kb fetch`
+# first; without network that fails within seconds with one message, and the app starts anyway.
 run: venv
+	@if [ -z "$$(find "$(KB_DOCS)" -type f ! -name '.*' ! -name README.md ! -name sources.toml 2>/dev/null | head -n 1)" ]; then \
+		echo "$(KB_DOCS) holds no documents yet: fetching the official sources (kb fetch)"; \
+		KB_DOCS="$(KB_DOCS)" $(BIN)/kb fetch || true; \
+	fi
 	-KB_DOCS="$(KB_DOCS)" $(BIN)/kb ingest "$(KB_DOCS)"
 	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false

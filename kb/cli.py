@@ -118,6 +118,45 @@ def cmd_eval(args) -> int:
     return 0 if report["pass_rate"] >= args.min_pass else 1
 
 
+def cmd_fetch(args) -> int:
+    """Download the official sources into KB_DOCS, say what changed, then ingest incrementally."""
+    from ingest import fetch, sources
+
+    from .indexer import IngestBusy, Ingester
+
+    settings = get_settings()
+    try:
+        listed = sources.load(Path(args.sources) if args.sources else settings.sources_file())
+    except sources.SourcesError as e:
+        print(f"kb fetch: {e}", file=sys.stderr)
+        return 2
+    show = None if args.json else (lambda result: print(result.line(), flush=True))
+    report = fetch.fetch_all(listed, settings.docs, settings.fetch_config(), only=args.only,
+                             progress=show)
+    if report.offline:
+        print(f"kb fetch: {report.offline}", file=sys.stderr)
+        if args.json:
+            _print_json(report.as_dict())
+        return 3
+    try:
+        ingester = Ingester(settings)
+        done = ingester.run([settings.docs]).as_dict()
+    except (IngestBusy, RuntimeError) as e:
+        print(f"kb fetch: documents downloaded, but the ingest did not run: {e}", file=sys.stderr)
+        return 1
+    from . import index as index_mod
+
+    index_mod.load(ingester.store, settings)  # warm the reader's cache for the new generation
+    for f in done["failures"]:
+        print(f"FAILED {f['path']}: {f['reason']}", file=sys.stderr)
+    if args.json:
+        _print_json({**report.as_dict(), "ingest": done})
+    else:
+        print(f"ingest: added {done['added']}, updated {done['updated']}, unchanged {done['unchanged']}, "
+              f"removed {done['removed']}, failed {done['failed']}; {done['total_chunks']} chunks in the index")
+    return 1 if report.failed or done["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kb", description="California telecom policy knowledge base")
     sub = p.add_subparsers(dest="command", required=True)
@@ -151,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     q.add_argument("--all", action="store_true", help="list every section and document")
     q.set_defaults(func=cmd_stats)
+
+    q = sub.add_parser("fetch", help="download the official sources, report changes, re-ingest")
+    q.add_argument("--sources", metavar="FILE", help="sources file (default: KB_SOURCES or sources.toml)")
+    q.add_argument("--only", nargs="+", metavar="ID", help="fetch only these source ids")
+    q.add_argument("--json", action="store_true", help="print the results as JSON")
+    q.set_defaults(func=cmd_fetch)
     return p
 
 

@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     collection: str = Field("kb", description="name prefix of the Chroma collections")
     max_file_mb: float = Field(50.0, description="files larger than this are refused")
     stale_days: int = Field(365, description="documents fetched longer ago than this are listed as stale")
+    sources: Path | None = Field(None, description="sources file for `kb fetch` (default: sources.toml "
+                                 "in KB_DOCS, else the project's data/stmm/sources.toml)")
+    fetch_rate_s: float = Field(1.0, description="pause between two requests to the same site")
+    fetch_timeout_s: float = Field(20.0, description="seconds to wait for a server to answer")
+    fetch_connect_timeout_s: float = Field(5.0, description="seconds to wait for a connection")
+    fetch_retries: int = Field(2, description="further tries after a timeout, a 5xx or a dropped connection")
+    fetch_backoff_s: float = Field(1.0, description="first pause before a retry, doubled each time")
+    fetch_max_mb: float = Field(25.0, description="downloads larger than this are refused")
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -36,6 +44,21 @@ class Settings(BaseSettings):
     @property
     def location(self) -> str:
         return self.chroma_url or str(self.home.resolve() / "chroma")
+
+    def sources_file(self) -> Path:
+        """The sources file `kb fetch` reads: KB_SOURCES, KB_DOCS/sources.toml, or the project's."""
+        if self.sources:
+            return self.sources
+        local = self.docs / "sources.toml"
+        return local if local.is_file() else Path(__file__).resolve().parents[1] / "data/stmm/sources.toml"
+
+    def fetch_config(self):
+        """The download settings for `ingest.fetch`."""
+        from ingest.download import FetchConfig
+
+        return FetchConfig(rate_s=self.fetch_rate_s, timeout_s=self.fetch_timeout_s,
+                           connect_timeout_s=self.fetch_connect_timeout_s, retries=self.fetch_retries,
+                           backoff_s=self.fetch_backoff_s, max_bytes=int(self.fetch_max_mb * 1048576))
 
 
 @lru_cache(maxsize=1)

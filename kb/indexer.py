@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ingest
 from ingest import LoadError
+from ingest.fetch import provenance
 
 from . import embed
 from .config import Settings
@@ -147,7 +148,7 @@ class Ingester:
                 if key not in seen and Path(entry["root"]) in roots:
                     report.removed.append(entry["doc"])
                     new_files.pop(key, None)
-            changed = report.added or report.updated or report.removed or reset
+            changed = report.added or report.updated or report.removed or reset or new_files != old_files
             live = sorted({e["fid"] for e in new_files.values()})
             if changed:
                 previous = sorted({e["fid"] for e in old.get("files", {}).values()})
@@ -173,11 +174,14 @@ class Ingester:
                 ingest.load_bytes(b"", rel)  # raises the unsupported-type message
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
+            origin = provenance(root, rel)  # fetch date and source address, for fetched files
             if prev and prev["hash"] == digest and prev.get("parser") == ingest.PARSER_VERSION:
                 report.unchanged.append(rel)
-                return prev
+                return {**prev, **origin}
             self.progress(f"parsing {rel}")
             doc, chunks = ingest.parse(data, rel)
+            for c in chunks:
+                c.url = c.url or origin.get("source_url")
         except LoadError as e:
             report.failed.append((shown, str(e)))
             return None
@@ -192,8 +196,9 @@ class Ingester:
         (report.updated if prev else report.added).append(rel)
         return {"root": str(root), "doc": rel, "hash": digest, "parser": ingest.PARSER_VERSION,
                 "fid": fid, "chunks": len(chunks),
-                "title": doc.title, "url": doc.url, "publisher": doc.publisher, "date": doc.date,
+                "title": doc.title, "url": doc.url or origin.get("source_url"), "publisher": doc.publisher,
+                "date": doc.date,
                 "completeness": doc.completeness, "fragment": doc.fragment, "kind": doc.kind,
                 "format": doc.fmt, "size": size, "pages": len(doc.pages),
                 "sections": sorted({c.section for c in chunks if c.section}),
-                "ingested_at": datetime.now(timezone.utc).isoformat()}
+                "ingested_at": datetime.now(timezone.utc).isoformat(), **origin}
