@@ -200,9 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import signal
+    if argv is None:  # run as the `kb` command (not called from other code)
+        import signal
 
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb ... | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb ... | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
