@@ -103,7 +103,11 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
     """Read a question (and, for a follow-up, the question before it)."""
     text = (text or "").strip()
     # Markup in a question is text to read past, never to render or obey.
-    short = re.sub(r"\s+", " ", re.sub(r"<[^>]{0,200}>", " ", text[:MAX_CHARS])).strip()
+    if len(text) > MAX_CHARS:  # keep the opening and the end, where the question usually is
+        text_part = f"{text[:MAX_CHARS // 2]} {text[-MAX_CHARS // 2:]}"
+    else:
+        text_part = text
+    short = re.sub(r"\s+", " ", re.sub(r"<[^>]{0,200}>", " ", text_part)).strip()
     asked = _last_question(short)
     follow = is_follow_up(short, history)
     query = short

@@ -41,3 +41,13 @@ def corpus_settings(tmp_path_factory, corpus_dir):
     report = Ingester(s).run([corpus_dir])
     assert not report.failed, report.failed
     return s
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(corpus_settings):
+    """A loaded knowledge base over the real excerpts, shared by the answer tests."""
+    from kb.answer import KnowledgeBase
+
+    kb = KnowledgeBase(corpus_settings)
+    kb.warm()
+    return kb

@@ -1,0 +1,84 @@
+"""Cited answers: every sentence marked, every marker resolves, every quote is in its document."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.normalize import paragraphs
+from kb.answer import NOT_FOUND, OUT_OF_SCOPE
+
+QUESTIONS = [
+    "Who must sign a CALNET exemption request?",
+    "Where must an agency publish its toll-free numbers?",
+    "What does Government Code 11541 allow the Office of Technology Services to do?",
+    "Do state agencies pay the 911 surcharge on telephone bills?",
+    "How often must the Technology Services Board meet?",
+    "SAM 4605",
+]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _document_text(corpus_dir, doc: str) -> str:
+    raw = (corpus_dir / doc).read_text(encoding="utf-8")
+    return _flat(" ".join(paragraphs(raw)))
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_quote_is_in_its_document(corpus_kb, corpus_dir, question):
+    r = corpus_kb.ask(question)
+    assert r["status"] == "answered", r["answer"]
+    assert r["citations"]
+    for c in r["citations"]:
+        assert _flat(c["quote"]) in _document_text(corpus_dir, c["doc"]), (c["doc"], c["quote"])
+        assert c["title"] and c["n"] >= 1
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_sentence_has_a_marker_that_resolves(corpus_kb, question):
+    r = corpus_kb.ask(question)
+    numbers = {c["n"] for c in r["citations"]}
+    assert numbers == set(range(1, len(numbers) + 1))
+    pieces = [p for p in re.split(r"(?<=[.!?\]])\s+|\n", r["answer"]) if p.strip()]
+    for piece in pieces:
+        markers = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
+        assert markers, f"unmarked sentence: {piece!r}"
+        assert set(markers) <= numbers
+    # each answer sentence is the quote of the citation it points to (the answer invents nothing)
+    by_n = {c["n"]: _flat(c["quote"]) for c in r["citations"]}
+    for piece in pieces:
+        n = int(re.findall(r"\[(\d+)\]", piece)[0])
+        said = _flat(re.sub(r"\s*\[\d+\]", "", piece)).rstrip(".!?:")
+        assert said.lstrip("-•· ") in by_n[n], (said, by_n[n])
+
+
+def test_the_signature_question_names_the_signer(corpus_kb):
+    r = corpus_kb.ask("Who must sign a CALNET exemption request?")
+    assert "Agency Information Officer" in r["answer"]
+    assert r["citations"][0]["section"] == "STMM 3-501.0" or any(
+        c["section"] == "STMM 3-501.0" for c in r["citations"][:3])
+
+
+@pytest.mark.parametrize("question,status", [
+    ("What will the weather be in Sacramento tomorrow?", "out_of_scope"),
+    ("What is a good recipe for lasagna?", "out_of_scope"),
+    ("What is the monthly price of a CALNET cellular data plan?", "not_found"),
+    ("How much does CALNET long distance cost per minute?", "not_found"),
+])
+def test_abstentions_cite_nothing_and_say_what_is_covered(corpus_kb, question, status):
+    r = corpus_kb.ask(question)
+    assert r["status"] == status
+    assert r["citations"] == [] and r["guidance"] is None
+    assert r["answer"].startswith(NOT_FOUND if status == "not_found" else OUT_OF_SCOPE)
+    assert "The documents cover:" in r["answer"] and "STMM chapters" in r["answer"]
+
+
+def test_json_contract_shape(corpus_kb):
+    r = corpus_kb.ask("What is a CATR?")
+    assert set(r) >= {"question", "status", "answer", "citations", "guidance", "timing_ms"}
+    assert set(r["timing_ms"]) == {"retrieve", "answer", "total"}
+    assert set(r["citations"][0]) == {"n", "doc", "title", "section", "heading", "page", "url", "quote"}
+    assert "Chief Agency Telecommunications Representative" in r["answer"] + r["citations"][0]["quote"]

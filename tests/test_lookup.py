@@ -1,0 +1,53 @@
+"""Section lookup: every reference form goes straight to its section; keywords list sections."""
+from __future__ import annotations
+
+import pytest
+
+from kb import lookup
+
+
+@pytest.mark.parametrize("query,ref,doc", [
+    ("GC 11541", "GC 11541", "gc-11541.md"),
+    ("Gov. Code \u00a7 11541(b)", "GC 11541", "gc-11541.md"),
+    ("Government Code section 11539", "GC 11539", "gc-11539.md"),
+    ("STMM 0507.0", "STMM 0507.0", "stmm-0507.0-toll-free-service.md"),
+    ("Chapter 3-501.0", "STMM 3-501.0", "stmm-3-501.0-calnet-exemption-requests.md"),
+    ("STMM 0501.0", "STMM 0501.0", "stmm-3-501.0-calnet-exemption-requests.md"),  # the former number
+    ("SAM 4605", "SAM 4605", "sam-4605-calnet-exemption.md"),
+    ("PCC 12120", "PCC 12120", "pcc-12120-telecom-acquisition.md"),
+])
+def test_reference_forms_reach_their_section(corpus_kb, query, ref, doc):
+    res = lookup.search(corpus_kb, corpus_kb.index(), query)
+    assert res["kind"] == "section"
+    docs = [s["doc"] for s in res["sections"]]
+    assert doc in docs
+    s = res["sections"][docs.index(doc)]
+    assert s["ref"] == ref and s["text"] and s["url"]
+    assert s["citation"].startswith(ref)
+
+
+def test_a_section_held_by_several_publishers_lists_each(corpus_kb):
+    res = lookup.search(corpus_kb, corpus_kb.index(), "GC 11534")
+    assert {"gc-11534.md", "gc-11534-2011.md", "gc-11534-11537-2007.md"} <= {s["doc"] for s in res["sections"]}
+
+
+def test_keywords_list_sections_with_highlights(corpus_kb):
+    res = lookup.search(corpus_kb, corpus_kb.index(), "toll-free numbers publish")
+    assert res["kind"] == "search" and res["results"]
+    top = res["results"][0]
+    assert top["ref"] == "STMM 0507.0"
+    assert "**" in top["snippet_marked"]
+
+
+def test_cli_lookup_prints_section_and_source(corpus_settings, capsys, monkeypatch):
+    from kb import cli, config
+
+    monkeypatch.setenv("KB_HOME", str(corpus_settings.home))
+    config.get_settings.cache_clear()
+    try:
+        assert cli.main(["lookup", "SAM", "4605"]) == 0
+    finally:
+        config.get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert out.startswith("SAM 4605") and "Source: sam-4605-calnet-exemption.md" in out
+    assert "Non-Exempt State Entities" in out
