@@ -69,7 +69,7 @@ class KnowledgeBase:
             verdict = judge(q, cands, on_path=detect(q) is not None)
             if verdict:
                 return _abstain(q, verdict, _abstain_text(verdict, idx, ret), t0, t1)
-            chosen = choose(cands)
+            chosen = choose(cands, yesno=q.kind == "yesno")
         text, cites = compose(chosen)
         from .guide import guidance
 

@@ -13,6 +13,7 @@ from .retrieve import Hit, near_duplicate
 from .text import bigrams, content_terms, sentences, synonyms, tokens
 
 CANDIDATE_HITS = 8
+FOLLOW_LEXICAL = 0.25  # a following sentence still on the question's words
 EMBEDDED = 8  # sentences that get their own embedding per question
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}")
@@ -123,8 +124,9 @@ def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) ->
     weights = _weights(index, q)
     pairs = {p for p in bigrams(q.terms) if min(weights.get(t, 0) for t in p) >= 1.5}  # rarer-word pairs
     # The question's rarest word is its focus: a sentence without it (or a synonym) rarely answers.
-    focus = max(weights, key=weights.get) if weights else None
-    if focus and weights[focus] < 0.3 * sum(weights.values()):
+    known = {t: w for t, w in weights.items() if index.df.get(t)}  # a word the documents never use
+    focus = max(known, key=known.get) if known else None          # cannot tell sentences apart
+    if focus and known[focus] < 0.3 * sum(weights.values()):
         focus = None
     cands: list[Candidate] = []
     for hit in hits[:CANDIDATE_HITS]:
@@ -180,14 +182,23 @@ def _dangling(c: Candidate) -> bool:
     return c.text.rstrip().endswith(":") and c.k == len(_sentences_of(c)) - 1
 
 
-def choose(cands: list[Candidate], max_sentences: int = 3, ratio: float = 0.9) -> list[Candidate]:
-    """The best sentence with its context, and close runners-up with theirs."""
+def choose(cands: list[Candidate], max_sentences: int = 3, ratio: float = 0.9,
+           yesno: bool = False) -> list[Candidate]:
+    """The best sentence with its context, and close runners-up with theirs. A yes/no question
+    also gets the rest of the best sentence's paragraph while it stays on the question: the
+    qualification ('... does not mean automatic delegation') is usually the answer."""
     if not cands:
         return []
     by_key = {(c.hit.i, c.k): c for c in cands}
     best = next((c for c in cands if not _dangling(c)), cands[0])
     chosen = _with_context(best, by_key)
     keys = {(x.hit.i, x.k) for x in chosen}
+    k = max(x.k for x in chosen) + 1
+    while yesno and len(chosen) < max_sentences and (nxt := by_key.get((best.hit.i, k))) is not None \
+            and nxt.lexical >= FOLLOW_LEXICAL:
+        chosen.append(nxt)
+        keys.add((nxt.hit.i, k))
+        k += 1
     for c in cands:
         if len(chosen) >= max_sentences:
             break

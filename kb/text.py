@@ -34,6 +34,7 @@ SYNONYMS = [
     "publish published publication list listed",
     "cover covers covered include includes including provide provides offer offers consist consists comprise comprises",
     "count counts mean means define defined",
+    "notice notify notified notification announce announced advance",
 ]
 
 
