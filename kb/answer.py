@@ -10,7 +10,7 @@ from . import index as index_mod
 from .config import Settings, get_settings
 from .question import Question, analyse
 from .retrieve import Retrieval, retrieve, section_rows
-from .select import Candidate, answers_type, candidates, choose
+from .select import Candidate, answers_type, candidates, choose, unknown_share
 from .store import Store
 from .text import sentences
 
@@ -24,7 +24,8 @@ EMPTY = "The question is empty."
 MIN_SCORE = 0.40  # best sentence score below this: the documents don't answer
 MIN_LEXICAL = 0.34  # share of the question's weighted terms the best sentence (or its passage) holds
 MIN_LEXICAL_ON_PATH = 0.20
-OOS_DENSE = 0.30  # a question outside the field needs at least this similarity to be answered
+OOS_DENSE = 0.30
+MAX_UNKNOWN = 0.4  # share of the question's words that no document uses  # a question outside the field needs at least this similarity to be answered
 
 
 class KnowledgeBase:
@@ -66,7 +67,7 @@ class KnowledgeBase:
             cands = candidates(idx, q, ret.hits, qvec)
             from .guide import detect
 
-            verdict = judge(q, cands, on_path=detect(q) is not None)
+            verdict = judge(q, cands, on_path=detect(q) is not None, unknown=unknown_share(idx, q))
             if verdict:
                 return _abstain(q, verdict, _abstain_text(verdict, idx, ret), t0, t1)
             chosen = choose(cands, yesno=q.kind == "yesno")
@@ -77,11 +78,11 @@ class KnowledgeBase:
         return _result(q, "answered", text, cites, guide, t0, t1)
 
 
-def judge(q: Question, cands: list[Candidate], on_path: bool = False) -> str | None:
+def judge(q: Question, cands: list[Candidate], on_path: bool = False, unknown: float = 0.0) -> str | None:
     """None when the best sentence answers the question, else 'not_found' or 'out_of_scope'.
     A question that is plainly about ordering or an exemption (on_path) needs less word overlap."""
     miss = "not_found" if q.in_field else "out_of_scope"
-    if not cands:
+    if not cands or unknown >= MAX_UNKNOWN:
         return miss
     best = cands[0]
     if not q.in_field and max(best.dense, best.hit.dense) < OOS_DENSE:

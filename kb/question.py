@@ -58,6 +58,10 @@ def _kind(q: str) -> str:
         return "when"  # 'when must a request be sent': a condition may answer it
     if re.search(r"\b(?:phone|telephone|fax|contact) (?:number|no)\b|\bwhat number\b|\bnumber to call\b", low):
         return "phone"
+    if re.search(r"\be-?mail\b", low) and re.search(r"\baddress\b|^what\b|^where\b", low):
+        return "email"
+    if re.search(r"\b(?:which|what) (?:\w+ )?forms?\b", low):
+        return "form"
     if re.search(r"\b(?:price|prices|pricing|cost|costs|fee|fees|monthly rate|per month|per minute)\b", low) \
             or re.match(r"^how much (?:does|do|is|are|will|would|did)\b", low):
         return "money"
@@ -81,8 +85,10 @@ def _subject(q: str) -> str | None:
     subj = next(g for g in m.groups() if g)
     subj = re.sub(r"^(?:an?|the)\s+", "", subj.strip(), flags=re.I)
     # 'the role of the CATR' is a question about the CATR
-    subj = re.sub(r"^(?:role|job|function|responsibilit(?:y|ies)|duties|meaning)\s+of\s+(?:an?\s+|the\s+)?",
+    subj = re.sub(r"^(?:role|job|function|responsibilit(?:y|ies)|duties|meaning|definition)\s+of\s+(?:an?\s+|the\s+)?",
                   "", subj, flags=re.I)
+    # 'public agencies in the Technology Act': the qualifier says where, not what
+    subj = re.sub(r"\s+(?:in|under|according to|per|as used in|for purposes of)\s+(?:the\s+)?[A-Z0-9].*$", "", subj)
     return subj if 0 < len(subj.split()) <= 6 else None
 
 

@@ -14,6 +14,7 @@ from .text import bigrams, content_terms, sentences, synonyms, tokens
 
 CANDIDATE_HITS = 8
 FOLLOW_LEXICAL = 0.25  # a following sentence still on the question's words
+UNKNOWN_PENALTY = 0.5  # per share of question words that no document uses
 EMBEDDED = 8  # sentences that get their own embedding per question
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}")
@@ -27,11 +28,13 @@ ROLE_RE = re.compile(r"\b(?:Officer|Director|Chief|chief|Secretary|Representativ
 PHONE_RE = re.compile(r"\(\d{3}\)\s*\d{3}-\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b1-8\d\d-")
 DURATION_RE = re.compile(r"\b(?:term|days?|weeks?|months?|years?|annual(?:ly)?|quarter(?:ly)?|once|"
                          r"until|through|expires?|limited|prior to|before|after|within)\b", re.I)
-SOFT_TYPE_RE = {"duration": DURATION_RE, "when": DURATION_RE}
 # 'approved by the Department of Finance', 'Finance will review and approve': someone acts.
 AGENT_RE = re.compile(r"\bby (?:the )?(?:[A-Z][\w.&’'-]*\s?){1,6}|^(?:The )?(?:[A-Z][\w.&’'()-]*\s){1,5}"
                       r"(?:will|shall|must|may|is responsible|approves?|signs?)\b")
-TYPE_RE = {"date": DATE_RE, "money": MONEY_RE, "number": NUMBER_RE, "phone": PHONE_RE}
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+FORM_RE = re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+|\bform\b", re.I)
+TYPE_RE = {"date": DATE_RE, "money": MONEY_RE, "number": NUMBER_RE, "phone": PHONE_RE, "email": EMAIL_RE}
+SOFT_TYPE_RE = {"duration": DURATION_RE, "when": DURATION_RE, "form": FORM_RE}
 
 
 def answers_type(q: Question, text: str) -> bool:
@@ -72,7 +75,9 @@ def _weights(index: Index, q: Question) -> dict[str, float]:
 def _coverage(weights: dict[str, float], have: set[str], context: set[str]) -> float:
     """Weighted share of question terms in the sentence (a synonym counts at 0.8), or only in
     its passage and headings (half)."""
-    total = sum(weights.values()) or 1.0
+    total = sum(weights.values())
+    if not total:
+        return 0.0
     score = 0.0
     for t, w in weights.items():
         if t in have:
@@ -98,7 +103,8 @@ def _shape_bonus(q: Question, text: str) -> float:
     if text.rstrip().endswith("?"):
         bonus -= 0.1
     caps = [w for w in words if w[:1].isalpha()]
-    if caps and not text.rstrip().endswith((".", ";", ":")) and sum(w[0].isupper() for w in caps) / len(caps) > 0.6:
+    if caps and not text.rstrip().endswith((".", ";", ":")) and sum(w[0].isupper() for w in caps) / len(caps) > 0.6 \
+            and len(re.findall(r"\d+", text)) < 2:  # a table row with numbers and dates is content
         bonus -= 0.25  # a title or heading line, not a statement
     if q.kind == "who" and (ROLE_RE.search(text) or AGENT_RE.search(text)):
         bonus += 0.08
@@ -119,9 +125,19 @@ def _shape_bonus(q: Question, text: str) -> float:
     return bonus
 
 
+def unknown_share(index: Index, q: Question) -> float:
+    """Share of the question's words that no document uses ('penalty', 'weather'): the more
+    there are, the less likely the documents answer it."""
+    terms = set(q.own_terms or q.terms) & set(q.terms) or set(q.terms)
+    return sum(1 for t in terms if not index.df.get(t) and not t.isdigit()) / len(terms) if terms else 1.0
+
+
 def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) -> list[Candidate]:
-    """Every sentence of the leading passages, scored; the best few also by embedding similarity."""
-    weights = _weights(index, q)
+    """Every sentence of the leading passages, scored; the best few also by embedding similarity.
+    Words no document uses are left out of the coverage (every sentence lacks them alike) and
+    count against every sentence instead, through unknown_share."""
+    weights = {t: w for t, w in _weights(index, q).items() if index.df.get(t)}
+    unknown = unknown_share(index, q)
     pairs = {p for p in bigrams(q.terms) if min(weights.get(t, 0) for t in p) >= 1.5}  # rarer-word pairs
     # The question's rarest word is its focus: a sentence without it (or a synonym) rarely answers.
     known = {t: w for t, w in weights.items() if index.df.get(t)}  # a word the documents never use
@@ -141,7 +157,8 @@ def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) ->
             c.lexical = _coverage(weights, set(toks), context)
             # Question words that stay together in the sentence ('managed internet services').
             near = len(pairs & bigrams(toks))
-            c.bonus = _shape_bonus(q, sent) + (0.1 if hit.routed else 0.0) + min(0.16, 0.08 * near)
+            c.bonus = _shape_bonus(q, sent) + (0.1 if hit.routed else 0.0) + min(0.16, 0.08 * near) \
+                - UNKNOWN_PENALTY * unknown
             if focus and not synonyms(focus) & set(toks):
                 c.bonus -= 0.1 if synonyms(focus) & context else 0.15
             c.score = 0.55 * c.lexical + 0.45 * max(hit.dense, 0.0) + c.bonus

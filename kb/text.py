@@ -32,7 +32,9 @@ SYNONYMS = [
     "vendor vendors provider providers carrier carriers contractor contractors supplier suppliers",
     "exemption exemptions exempt waiver",
     "publish published publication list listed",
-    "cover covers covered include includes including provide provides offer offers consist consists comprise comprises",
+    "cover covers covered include includes including provide provides offer offers consist consists comprise comprises addresses",
+    "authority authorities responsibility responsibilities responsible jurisdiction power powers charge",
+    "belong belongs part within under",
     "count counts mean means define defined",
     "notice notify notified notification announce announced advance",
 ]
