@@ -46,7 +46,7 @@ class Question:
     in_field: bool = False
     ref_only: bool = False  # nothing but a section reference: show that section
     follow_up: bool = False
-    own_terms: set[str] = field(default_factory=set)  # terms of this turn (not of earlier ones)
+    own_terms: set[str] = field(default_factory=set)  # terms of the sentence that asks, in this turn
 
 
 def _kind(q: str) -> str:
@@ -136,7 +136,7 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
     in_field = bool(refs) or any(t in FIELD_WORDS for t in tokens(query, keep_stopwords=True))
     return Question(text=text, query=query, terms=terms, refs=refs, kind=_kind(asked),
                     subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
-                    own_terms=set(tokens(short)))
+                    own_terms=set(tokens(asked)) or set(tokens(short)))
 
 
 def _last_question(text: str) -> str:

@@ -66,10 +66,11 @@ class Candidate:
 
 
 def _weights(index: Index, q: Question) -> dict[str, float]:
-    """Squared IDF: the rare words of a question decide what answers it. In a follow-up, the
-    words carried over from the earlier turn count for less than the words just asked."""
-    own = q.own_terms if q.follow_up else None
-    return {t: index.idf(t) ** 2 * (1.0 if own is None or t in own else 0.3) for t in dict.fromkeys(q.terms)}
+    """Squared IDF: the rare words of a question decide what answers it. Words around the
+    sentence that asks (an earlier turn, a preamble) count for less than the words it asks with."""
+    own = q.own_terms or set(q.terms)
+    other = 0.3 if q.follow_up else 0.1
+    return {t: index.idf(t) ** 2 * (1.0 if t in own else other) for t in dict.fromkeys(q.terms)}
 
 
 def _coverage(weights: dict[str, float], have: set[str], context: set[str]) -> float:
