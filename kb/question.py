@@ -51,7 +51,7 @@ class Question:
 
 def _kind(q: str) -> str:
     low = q.lower().strip()
-    if re.match(r"^when (?:did|was|were|is|will|does|do)\b(?! \w+ (?:need|have|must))", low) \
+    if re.match(r"^when (?:did|was|were)\b", low) \
             or re.match(r"^(?:what|which) (?:year|date|day|month)\b", low) or re.search(r"\bin what year\b", low):
         return "date"
     if re.match(r"^when\b", low):
@@ -87,6 +87,8 @@ def _subject(q: str) -> str | None:
     # 'the role of the CATR' is a question about the CATR
     subj = re.sub(r"^(?:role|job|function|responsibilit(?:y|ies)|duties|meaning|definition)\s+of\s+(?:an?\s+|the\s+)?",
                   "", subj, flags=re.I)
+    # 'the CALNET Program responsible for': what is asked about is the CALNET Program
+    subj = re.sub(r"\s+(?:responsible for|used for|required for|needed for|about|for)$", "", subj, flags=re.I)
     # 'public agencies in the Technology Act': the qualifier says where, not what
     subj = re.sub(r"\s+(?:in|under|according to|per|as used in|for purposes of)\s+(?:the\s+)?[A-Z0-9].*$", "", subj)
     return subj if 0 < len(subj.split()) <= 6 else None
