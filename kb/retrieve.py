@@ -14,6 +14,7 @@ from .store import Store
 from .text import tokens
 
 RRF_K = 60
+IDENTIFIER_RE = re.compile(r"\b(?:[A-Z]{2,6}|Form|STD\.?)[- ]?\d{2,}(?:-[\w]+)*\b")
 DEPTH = 40  # candidates taken from each retriever
 
 
@@ -91,6 +92,14 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
         fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank)
     for rank, i in enumerate(routed):
         fused[i] = fused.get(i, 0.0) + 2.0 / (RRF_K + rank)  # a named section outranks similarity
+    # An identifier in the question ('CDT-965', 'Form 400', 'C3-B-12-10-TS-01') is matched as written.
+    for ident in dict.fromkeys(m.group(0) for m in IDENTIFIER_RE.finditer(query)):
+        written = r"[-\s]?".join(re.escape(part) for part in re.split(r"[-\s]", ident))
+        pat = re.compile(rf"(?<![\w-]){written}(?![\w-])", re.I)
+        holders = sorted((i for i, r in enumerate(index.records) if pat.search(r.text)),
+                         key=lambda i: -fused.get(i, 0.0))
+        for rank, i in enumerate(holders[:DEPTH]):
+            fused[i] = fused.get(i, 0.0) + 2.0 / (RRF_K + rank)
     if phrase and len(phrase) >= 3:
         # Passages that define the phrase ('"X" includes', 'X – ...', 'X means') come first.
         esc = re.escape(phrase)
