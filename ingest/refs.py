@@ -9,6 +9,7 @@ _SUBDIV = r"((?:\s*\([a-zA-Z0-9]{1,4}\))*)"
 _STMM_NUM = r"((?:\d+-)?\d{3,4}(?:\.\d+)?)"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("STMM-PART", re.compile(r"\bSTMM\s+(Glossary|Introduction)\b", re.I)),
     ("STMM", re.compile(rf"\bSTMM\s*(?:Chapter|Ch\.?|Section|§)?\s*{_STMM_NUM}", re.I)),
     ("STMM", re.compile(rf"\bChapter\s+(\d+-\d{{3}}(?:\.\d+)?|0\d{{3}}\.\d+)", re.I)),
     ("SAM", re.compile(rf"\b(?:SAM|State Administrative Manual)\)?\s*(?:Chapter|Section|Sections|§)?\s*{_NUM}", re.I)),
@@ -42,6 +43,10 @@ def find_refs(text: str, default_code: str = "GC") -> list[Ref]:
     for prefix, pat in PATTERNS:
         for m in pat.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
+                continue
+            if prefix == "STMM-PART":
+                hits.append((m.start(), Ref(f"STMM {m.group(1).title()}")))
+                taken.append((m.start(), m.end()))
                 continue
             if prefix == "BILL":
                 hits.append((m.start(), Ref(f"{m.group(1)} {m.group(2)}")))

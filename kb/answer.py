@@ -10,7 +10,7 @@ from . import index as index_mod
 from .config import Settings, get_settings
 from .question import Question, analyse
 from .retrieve import Retrieval, retrieve, section_rows
-from .select import Candidate, answers_type, candidates, choose, unknown_share
+from .select import Candidate, answers_type, candidates, choose, is_title, unknown_share
 from .store import Store
 from .text import sentences
 
@@ -114,7 +114,7 @@ def _section_opening(idx, ret: Retrieval, n: int = 3) -> list[Candidate]:
         hit = hit_by_i.get(i) or Hit(i, rec, 0.0, routed=True)
         for k, s in enumerate(sentences(rec.text)):
             letters = [c for c in s if c.isalpha()]
-            if len(s.split()) < 5 or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.6):
+            if len(s.split()) < 5 or is_title(s) or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.6):
                 continue
             if re.match(r"^\(?(?:New|Revised|Rev\.)", s):
                 continue
@@ -184,6 +184,9 @@ def coverage(idx) -> str:
 
 def _abstain_text(status: str, idx, ret: Retrieval) -> str:
     lead = NOT_FOUND if status == "not_found" else OUT_OF_SCOPE
+    absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections]
+    if absent:
+        lead += f" {', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not in the indexed documents."
     text = f"{lead} {coverage(idx)}"
     if status == "not_found":
         near = list(dict.fromkeys(h.record.section for h in ret.hits[:5] if h.record.section))[:3]

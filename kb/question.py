@@ -128,7 +128,7 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
         ref_words = set(tokens(" ".join(r.ref for r in refs) + " government code section chapter public contract"))
         terms = [t for t in terms if t not in ref_words] or terms
     rest = short
-    for pattern in (r"\b(?:STMM|SAM|GC|PCC|Gov(?:ernment|'t|\.)?\s*Code|Public Contract Code)\b", r"§+",
+    for pattern in (r"\bSTMM\s+(?:Glossary|Introduction)\b", r"\b(?:STMM|SAM|GC|PCC|Gov(?:ernment|'t|\.)?\s*Code|Public Contract Code)\b", r"§+",
                     r"\b(?:chapter|section|sec\.)\b", r"[\d.\-()]+"):
         rest = re.sub(pattern, " ", rest, flags=re.I)
     subject = _subject(asked)

@@ -90,6 +90,14 @@ def _coverage(weights: dict[str, float], have: set[str], context: set[str]) -> f
     return score / total
 
 
+def is_title(text: str) -> bool:
+    """A heading or title line ('CALNET Exemption Requests and Non-CALNET Procurements'), not a statement."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if not words or text.rstrip().endswith((".", ";", ":")) or len(re.findall(r"\d+", text)) >= 2:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
 def _shape_bonus(q: Question, text: str) -> float:
     """Prefer sentences shaped like an answer to this kind of question; shun headings and debris."""
     bonus = 0.0
@@ -103,10 +111,8 @@ def _shape_bonus(q: Question, text: str) -> float:
         bonus -= 0.3
     if text.rstrip().endswith("?"):
         bonus -= 0.1
-    caps = [w for w in words if w[:1].isalpha()]
-    if caps and not text.rstrip().endswith((".", ";", ":")) and sum(w[0].isupper() for w in caps) / len(caps) > 0.6 \
-            and len(re.findall(r"\d+", text)) < 2:  # a table row with numbers and dates is content
-        bonus -= 0.25  # a title or heading line, not a statement
+    if is_title(text):  # (a table row with numbers and dates is content, not a title)
+        bonus -= 0.25
     if q.kind == "who" and (ROLE_RE.search(text) or AGENT_RE.search(text)):
         bonus += 0.08
     if not answers_type(q, text):
