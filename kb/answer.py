@@ -10,7 +10,7 @@ from . import index as index_mod
 from .config import Settings, get_settings
 from .question import Question, analyse
 from .retrieve import Retrieval, retrieve, section_rows
-from .select import Candidate, answers_type, candidates, choose, is_title, unknown_share
+from .select import TYPE_RE, Candidate, answers_type, candidates, choose, is_title, unknown_share
 from .store import Store
 from .text import sentences
 
@@ -65,6 +65,8 @@ class KnowledgeBase:
             chosen = _section_opening(idx, ret)
         else:
             cands = candidates(idx, q, ret.hits, qvec)
+            if q.kind in TYPE_RE:  # 'when did', 'how many', 'what number': only sentences holding one
+                cands = [c for c in cands if answers_type(q, c.text)]
             from .guide import detect
 
             verdict = judge(q, cands, on_path=detect(q) is not None, unknown=unknown_share(idx, q))

@@ -115,7 +115,7 @@ def _cache_key() -> str:
 
     from . import text
 
-    spec = f"{CACHE_VERSION}|{sorted(text.STOPWORDS)}|{text.WORD_RE.pattern}"
+    spec = f"{CACHE_VERSION}|{sorted(text.STOPWORDS)}|{text.WORD_RE.pattern}|{text.NON_RE.pattern}"
     return hashlib.sha1(spec.encode()).hexdigest()[:10]
 
 

@@ -124,6 +124,9 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
         query = f"{short} {prev[:MAX_CHARS]}"
     refs = find_refs(query)
     terms = tokens(query)
+    subject = _subject(asked)
+    if subject and tokens(subject):  # 'what counts as X': the answer is about X, not about counting
+        terms = tokens(subject)
     if refs:  # the reference itself routes retrieval; its words say nothing about the answer
         ref_words = set(tokens(" ".join(r.ref for r in refs) + " government code section chapter public contract"))
         terms = [t for t in terms if t not in ref_words] or terms
@@ -131,9 +134,6 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
     for pattern in (r"\bSTMM\s+(?:Glossary|Introduction)\b", r"\b(?:STMM|SAM|GC|PCC|Gov(?:ernment|'t|\.)?\s*Code|Public Contract Code)\b", r"§+",
                     r"\b(?:chapter|section|sec\.)\b", r"[\d.\-()]+"):
         rest = re.sub(pattern, " ", rest, flags=re.I)
-    subject = _subject(asked)
-    if subject and tokens(subject):  # 'what counts as X': the answer is about X, not about counting
-        terms = tokens(subject)
     ref_only = bool(find_refs(short)) and not [t for t in tokens(rest) if not t.isdigit()]
     in_field = bool(refs) or any(t in FIELD_WORDS for t in tokens(query, keep_stopwords=True))
     return Question(text=text, query=query, terms=terms, refs=refs, kind=_kind(asked),

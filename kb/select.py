@@ -98,6 +98,24 @@ def is_title(text: str) -> bool:
     return sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
+def _definition_bonus(subject: str, text: str) -> float:
+    """How plainly a sentence defines the subject: 'X – ...', 'X means', '"X" includes', an
+    expansion 'Full Name (X)' (strong); 'X is ...' (weak)."""
+    subj = re.escape(subject.strip(" ?.").lower())
+    low = re.sub(r"^(?:\([a-z0-9]{1,4}\)\s*|[-•·]\s*)", "", text.lower())  # '(c) "X" includes'
+    low = re.sub(r"^(?:the|an?)\s+", "", low.lstrip("\"“ "))
+    acronyms = [a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", subject) if a.lower() != "calnet"]
+    if re.match(rf"^{subj}[\"”]?\s*(?:[–—-]|means\b|refers\b|includes\b|\()", low) \
+            or re.search(rf"\({subj}\)", low) or re.search(rf"known and may be cited as the {subj}", low) \
+            or any(re.search(rf"\w\s*\({re.escape(a)}\)", low) for a in acronyms):
+        return 0.25
+    if re.match(rf"^{subj}\s+(?:is|are)\s+(?:a|an|the|one)\b", low):
+        return 0.2  # 'The CATR is the single point of contact ...'
+    if re.match(rf"^{subj}\s+(?:is|are)\b", low):
+        return 0.05
+    return 0.0
+
+
 def _shape_bonus(q: Question, text: str) -> float:
     """Prefer sentences shaped like an answer to this kind of question; shun headings and debris."""
     bonus = 0.0
@@ -122,14 +140,12 @@ def _shape_bonus(q: Question, text: str) -> float:
     elif q.kind in SOFT_TYPE_RE and SOFT_TYPE_RE[q.kind].search(text):
         bonus += 0.08
     if q.kind == "define" and q.subject:
-        subj = re.escape(q.subject.strip(" ?.").lower())
-        low = re.sub(r"^(?:\([a-z0-9]{1,4}\)\s*|[-•·]\s*)", "", text.lower())  # '(c) "X" includes'
-        low = re.sub(r"^(?:the|an?)\s+", "", low.lstrip("\"“ "))
-        if re.match(rf"^[\W]*{subj}[\"”]?\s*(?:[–—-]|means\b|is\b|are\b|refers\b|includes\b|\()", low) \
-                or re.search(rf"\({subj}\)", low) or re.search(rf"\b{subj}\b\s*\(", low) \
-                or re.search(rf"known and may be cited as the {subj}", low):
-            bonus += 0.25
+        bonus += _definition_bonus(q.subject, text)
     return bonus
+
+
+def heading_terms(rec) -> set[str]:
+    return content_terms(rec.heading or "")
 
 
 def unknown_share(index: Index, q: Question) -> float:
@@ -145,6 +161,7 @@ def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) ->
     count against every sentence instead, through unknown_share."""
     weights = {t: w for t, w in _weights(index, q).items() if index.df.get(t)}
     unknown = unknown_share(index, q)
+    own = (q.own_terms or set(q.terms)) & set(q.terms)
     pairs = {p for p in bigrams(q.terms) if min(weights.get(t, 0) for t in p) >= 1.5}  # rarer-word pairs
     # The question's rarest word is its focus: a sentence without it (or a synonym) rarely answers.
     known = {t: w for t, w in weights.items() if index.df.get(t)}  # a word the documents never use
@@ -166,6 +183,8 @@ def candidates(index: Index, q: Question, hits: list[Hit], qvec: list[float]) ->
             near = len(pairs & bigrams(toks))
             c.bonus = _shape_bonus(q, sent) + (0.1 if hit.routed else 0.0) + min(0.16, 0.08 * near) \
                 - UNKNOWN_PENALTY * unknown
+            if heading_terms(rec) & own:  # 'the purpose of ...' and a 'Purpose' heading
+                c.bonus += 0.1
             if focus and not synonyms(focus) & set(toks):
                 c.bonus -= 0.1 if synonyms(focus) & context else 0.15
             c.score = 0.55 * c.lexical + 0.45 * max(hit.dense, 0.0) + c.bonus

@@ -47,9 +47,13 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+NON_RE = re.compile(r"\bnon[-\s](?=[a-z])")
+
+
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
-    """Lower-cased, stemmed word tokens without stopwords (or single letters)."""
-    words = WORD_RE.findall(text.lower())
+    """Lower-cased, stemmed word tokens without stopwords (or single letters). 'Non-exempt' is
+    one word, so a question about exempt agencies does not match the non-exempt ones."""
+    words = WORD_RE.findall(NON_RE.sub("non", text.lower()))
     if not keep_stopwords:
         words = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return _stemmer().stemWords(words)
