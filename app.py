@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import itertools
-import threading
 
 import streamlit as st
 
 import kb
-from kb import draft, export, lookup, view
+from kb import draft, export, lookup, serve, view
 from kb.answer import KnowledgeBase
 from kb.feedback import Feedback
 
@@ -21,9 +20,7 @@ SUGGEST = ("Try the policy's own words, name a section (for example `GC 11541`, 
 @st.cache_resource(show_spinner=False)
 def knowledge_base(home: str) -> KnowledgeBase:
     """One knowledge base per process; the model and index load in the background while the page draws."""
-    k = KnowledgeBase(kb.get_settings())
-    threading.Thread(target=k.warm, name="kb-warm", daemon=True).start()
-    return k
+    return serve.knowledge_base(kb.get_settings())
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -208,7 +205,6 @@ def sidebar(s: dict) -> None:
 
 
 s = summary(HOME)
-sidebar(s)
 st.title("California telecom policy assistant")
 st.caption("Answers quote the State Telecommunications Management Manual, CALNET contracts, SAM and the "
            "Government Code, with a source for every sentence.")
@@ -217,17 +213,24 @@ if not s["documents"]:
             "and run `kb ingest`, or start with `KB_DOCS=/path/to/folder make run`.")
 chat, look = st.tabs(["Ask", "Look up a section"])
 with chat:
-    if not state.turns:
-        st.markdown("Ask a policy question, for example:\n" + "\n".join(f"- {q}" for q in EXAMPLES))
-    for turn in state.turns:
-        show_turn(turn)
+    conversation = st.container()
+    with conversation:
+        if not state.turns:
+            st.markdown("Ask a policy question, for example:\n" + "\n".join(f"- {q}" for q in EXAMPLES))
+        for turn in state.turns:
+            show_turn(turn)
+        pending = st.empty()  # the new question's turn is drawn here, above the input box
     question = st.chat_input("Ask about CALNET, the STMM, SAM or the Government Code")
     if question:
-        with st.chat_message("user"):
-            st.markdown(view.escape_md(question))
-        with st.chat_message("assistant"), st.spinner("Finding the answer in the documents..."):
-            result = KB.ask(question, history=history())
-        state.turns.append({"id": next(state.ids), "question": question, "result": result})
-        st.rerun()
+        with pending.container():
+            with st.chat_message("user"):
+                st.markdown(view.escape_md(question))
+            with st.chat_message("assistant"), st.spinner("Finding the answer in the documents..."):
+                result = KB.ask(question, history=history())
+        turn = {"id": next(state.ids), "question": question, "result": result}
+        state.turns.append(turn)
+        with pending.container():
+            show_turn(turn)
 with look:
     lookup_panel()
+sidebar(s)  # drawn last, so its conversation export includes a question just answered
