@@ -24,7 +24,7 @@ ingest: venv
 
 run: venv
 	-KB_DOCS="$(KB_DOCS)" $(BIN)/kb ingest "$(KB_DOCS)"
-	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run server.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false --server.fileWatcherType none
 
 test: venv

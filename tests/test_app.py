@@ -230,3 +230,11 @@ def test_document_and_question_text_is_shown_literally(tmp_path, monkeypatch):
     from kb.config import get_settings
 
     get_settings.cache_clear()
+
+
+def test_the_server_process_loads_one_knowledge_base_and_answers_from_it(corpus_settings):
+    from kb import serve
+
+    first = serve.knowledge_base(corpus_settings)
+    assert serve.knowledge_base(corpus_settings) is first  # the app's sessions and server start share it
+    assert first.ask(SIGN)["status"] == "answered"

@@ -32,12 +32,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(corpus_settings, tmp_path_factory):
-    """The app served by `streamlit run` on 127.0.0.1, over the ingested corpus."""
+    """The app served as `make run` serves it (streamlit run server.py) on 127.0.0.1, over the corpus."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "KB_HOME": str(corpus_settings.home), "HF_HUB_OFFLINE": "1"}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
                                  "--server.address", "127.0.0.1", "--server.port", str(port),
                                  "--server.headless", "true", "--browser.gatherUsageStats", "false",
                                  "--server.fileWatcherType", "none"],
@@ -126,6 +126,15 @@ def test_ask_see_a_cited_answer_open_its_source_and_save_a_screenshot(server, br
     assert highlighted.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
     link = answer.get_by_role("link", name="State Telecommunications Management Manual (STMM) - STMM Chapter 3-501.0").first
     assert link.get_attribute("href") == "https://cdt.ca.gov/services/calnet-policies/stmm-chapter-3-501-0"
+    # the answer downloads as a PDF that holds the question and the quote
+    with page.expect_download() as got:
+        answer.get_by_role("button", name="PDF").click()
+    from pypdf import PdfReader
+
+    pdf = PdfReader(got.value.path())
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert got.value.suggested_filename.endswith(".pdf")
+    assert "Who must sign a CALNET exemption request?" in text and "Agency Information Officer" in text
     page.set_viewport_size({"width": 1400, "height": 1900})
     page.locator('[data-testid="stTabs"]').first.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "chat.png"))
