@@ -146,6 +146,7 @@ def test_ask_see_a_cited_answer_open_its_source_and_save_a_screenshot(server, br
     panel.get_by_label("Requesting agency").fill("Department of Examples")
     assert panel.get_by_role("button", name="Download draft · DOCX").is_visible()
     page.locator('[data-testid="stChatMessage"]').nth(2).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1_000)  # let the expander finish opening before the picture
     page.screenshot(path=str(shots / "guidance.png"))
     page.close()
 
@@ -158,6 +159,7 @@ def test_look_up_a_section_by_number_in_the_browser(server, browser, shots):
     first = page.locator(".st-key-hit_1").filter(has_text="1. STMM 0507.0")
     first.wait_for()
     assert first.locator("strong", has_text="toll").count() >= 1  # the words searched for, in bold
+    first.locator("code", has_text="STMM 0507.0, ").wait_for()  # its citation, ready to copy
     page.screenshot(path=str(shots / "lookup.png"))
     page.get_by_placeholder("GC 11541").fill("GC 11541")
     page.get_by_text("Cite as", exact=False).or_(page.locator("code", has_text="GC 11541, ")).first.wait_for()
