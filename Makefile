@@ -30,8 +30,8 @@ run: venv
 		KB_DOCS="$(KB_DOCS)" $(BIN)/kb fetch || true; \
 	fi
 	-KB_DOCS="$(KB_DOCS)" $(BIN)/kb ingest "$(KB_DOCS)"
-	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run server.py --server.address $(HOST) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false --server.fileWatcherType none
 
 test: venv
 	$(BIN)/pytest

@@ -157,6 +157,60 @@ def cmd_fetch(args) -> int:
     return 1 if report.failed or done["failed"] else 0
 
 
+def _load_turns(path: str) -> list[dict]:
+    """Turns from a saved conversation: a JSON list, or JSON Lines as `kb ask --json`/`--file` print."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    text = text.strip()
+    items = json.loads(text) if text.startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+    return [x if "result" in x else {"question": x["question"], "result": x} for x in items]
+
+
+def cmd_export(args) -> int:
+    from . import export
+    from .answer import KnowledgeBase
+
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "md")
+    if fmt not in export.FORMATS:
+        print(f"kb export: unknown format {fmt!r}; use md, docx or pdf", file=sys.stderr)
+        return 2
+    if not args.question and not args.source:
+        print("kb export: give --question QUESTION (repeatable) or --from FILE", file=sys.stderr)
+        return 2
+    kb = KnowledgeBase(get_settings())
+    try:
+        turns = _load_turns(args.source) if args.source else []
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"kb export: cannot read the conversation {args.source}: {e}", file=sys.stderr)
+        return 1
+    for question in args.question or []:  # asked in order, each follow-up seeing the ones before
+        history = [{"question": t["question"], "answer": t["result"]["answer"]} for t in turns]
+        turns.append({"question": question, "result": kb.ask(question, history=history)})
+    data = export.render(turns, export.snapshot(kb.index()), fmt)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(turns)} question(s), {fmt})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from .feedback import Feedback
+
+    fb = Feedback(get_settings())
+    if args.export:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                n = fb.write_csv(out)
+            print(f"wrote {n} feedback rows to {args.output}", file=sys.stderr)
+        else:
+            fb.write_csv(sys.stdout)
+        return 0
+    c = fb.counts()
+    print(f"{c['total']} ratings ({c['up']} up, {c['down']} down) in {c['path']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kb", description="California telecom policy knowledge base")
     sub = p.add_subparsers(dest="command", required=True)
@@ -185,6 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     q.add_argument("--min-pass", type=float, default=0.0)
     q.set_defaults(func=cmd_eval)
+
+    q = sub.add_parser("export", help="export cited answers as Markdown, DOCX or PDF")
+    q.add_argument("--question", "-q", action="append", help="a question to ask and export (repeatable)")
+    q.add_argument("--from", dest="source", help="a saved conversation: JSON list or `kb ask --json` lines")
+    q.add_argument("--format", "-f", choices=["md", "docx", "pdf"], help="default: from -o's suffix, else md")
+    q.add_argument("--output", "-o", help="file to write (default: stdout)")
+    q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("feedback", help="ratings given in the app; --export csv writes them all")
+    q.add_argument("--export", choices=["csv"], help="write every row as CSV")
+    q.add_argument("--output", "-o", help="file to write (default: stdout)")
+    q.set_defaults(func=cmd_feedback)
 
     q = sub.add_parser("stats", help="what the index holds")
     q.add_argument("--json", action="store_true")
