@@ -108,7 +108,7 @@ def test_exemption_guidance_lists_cited_steps_and_downloads_the_filled_draft(app
     steps = next(m.value for m in app.markdown if m.value.startswith("1. **"))
     lines = steps.split("\n")
     assert len(lines) >= 4 and all(line.rstrip().endswith("\\]**") for line in lines)  # every step cites
-    assert "**What the request must contain**" in steps and "**Who signs it and where it goes**" in steps
+    assert "**What the request must contain**" in steps and "**Who signs it**" in steps and "**Where it goes**" in steps
     form = next(f for f in app.get("form") if f.key and f.key.startswith("draft_"))
     tid = form.key.split("_")[1]
     app.text_input(key=f"draft_{tid}_agency").set_value("FIXTURE Department of Examples")

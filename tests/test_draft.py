@@ -46,7 +46,7 @@ def test_typed_fields_sit_under_their_requirement_and_blanks_are_marked(exemptio
     contain = md.split("## What the request must contain")[1].split("\n## ")[0]
     assert "**Services wanted:** FIXTURE two-way paging for field staff" in contain
     assert f"**Why CALNET cannot meet the need:** {draft.BLANK}" in contain
-    signs = md.split("## Who signs it and where it goes")[1].split("\n## ")[0]
+    signs = md.split("## Who signs it")[1].split("\n## ")[0]
     assert "FIXTURE Pat Example" in signs
     assert "From: FIXTURE Department of Examples" in md and "Date: 2026-01-02" in md
 
