@@ -81,7 +81,7 @@ def sections(doc: Document) -> list[Section]:
                     b.add(text, page.page)
                     continue
             if kind == "sam" and (m := SAM_DASH_RE.match(text) or SAM_GLUED_RE.match(text)):
-                b.open(ref=f"SAM {m.group(2)}", heading=m.group(1).strip().title(), subdivision=None)
+                b.open(ref=f"SAM {m.group(2)}", heading=_title(m.group(1).strip()), subdivision=None)
                 b.add(text, page.page)
                 continue
             if kind == "statute" and (m := STATUTE_NUM_RE.match(text) or STATUTE_HEAD_RE.match(text)):
@@ -103,6 +103,14 @@ def sections(doc: Document) -> list[Section]:
             b.add(text, page.page)
     b.close()
     return b.out
+
+
+ACRONYMS = {"CALNET", "STMM", "SAM", "SIMM", "CDT", "DGS", "ATO", "CATR", "ATR", "IT", "OTECH", "MSA", "CMAS"}
+
+
+def _title(heading: str) -> str:
+    """'CALNET EXEMPTION' -> 'CALNET Exemption': title case that keeps the field's acronyms."""
+    return " ".join(w if w.upper() in ACRONYMS else w.capitalize() for w in heading.split())
 
 
 def _subdivision(text: str) -> str | None:
