@@ -7,6 +7,7 @@ import time
 
 from . import embed
 from . import index as index_mod
+from .citations import citation
 from .config import Settings, get_settings
 from .question import Question, analyse
 from .retrieve import Retrieval, retrieve, section_rows
@@ -155,11 +156,6 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[dict]]:
                 sep = "\n" if c.text.startswith(("-", "•", "·")) else " "
                 parts.append(sep + _marked(c.text, n))
     return "".join(parts).strip(), cites
-
-
-def citation(rec, quote: str, n: int) -> dict:
-    return {"n": n, "doc": rec.doc, "title": rec.title, "section": rec.section, "heading": rec.heading,
-            "page": rec.page, "url": rec.url, "quote": quote}
 
 
 def coverage(idx) -> str:

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 
+from .citations import citation
 from .question import Question
 from .retrieve import Retrieval
 from .select import ANAPHOR_RE
@@ -132,8 +133,6 @@ def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict]) -> dict | 
     path = detect(q)
     if path is None:
         return None
-    from .answer import citation
-
     steps_src = list(_fixed_steps(kb, idx, path))
     if path == "calnet":
         steps_src += _category_steps(idx, q, ret)
