@@ -34,6 +34,19 @@ def answer(settings, question: str, history: list[dict] | None, hits, extractive
     return finish(extractive, checker, t0)
 
 
+def prepare(kb, question: str, history: list[dict] | None = None) -> dict:
+    """Run the extractive pipeline without calling the endpoint: {'extractive': result} and, when
+    LLM mode would take over, also the settings, question, history and retrieved hits it would use."""
+    box: dict = {}
+    token = _capture.set(box)
+    try:
+        result = kb.ask(question, history)
+    finally:
+        _capture.reset(token)
+    box["extractive"] = result
+    return box
+
+
 def finish(extractive: dict, checker: Verifier, t0: float) -> dict:
     """The final JSON contract: verified sentences with renumbered citations, or the extractive answer."""
     result = dict(extractive)
@@ -82,13 +95,9 @@ class Stream:
         self.result: dict | None = None
 
     def __iter__(self):
-        box: dict = {}
-        token = _capture.set(box)
-        try:
-            extractive = self.kb.ask(self.question, self.history)
-        finally:
-            _capture.reset(token)
-        if not box:
+        box = prepare(self.kb, self.question, self.history)
+        extractive = box["extractive"]
+        if "hits" not in box:
             self.result = extractive
             yield extractive["answer"]
             return

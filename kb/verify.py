@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from . import embed
-from .text import content_terms, sentences, synonyms
+from .text import ABBREV_END_RE, content_terms, synonyms
 
 # Calibrated on the development questions (README, "Optional LLM mode"): a claim needs this share
 # of its content words in the cited passage, and this cosine with the passage's closest sentence.
@@ -20,6 +20,11 @@ CONNECTIVE_WORDS = 8  # an unmarked sentence this short with no content words is
 ABSTAINED = "the model said the passages do not answer"
 SHORTENED = "(Some sentences were removed because the cited passages did not support them.)"
 MARKER_RE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+# A sentence ends at . ! or ? (a closing quote or bracket may follow) before a capital, a
+# subdivision '(c) ' or a list dash; '(STD. 65)' or 'No. 2' does not end one. In a reply, a
+# marker closed by a full stop always ends one.
+END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z]|\([a-z0-9]{1,4}\)\s|[•\-–]\s)"
+                    r"|(?<=\][.!?])\s+")
 MARKERS_AFTER_END_RE = re.compile(r"([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 # Text in a document that speaks to a model is data, never evidence for a claim.
 INSTRUCTION_RE = re.compile(
@@ -51,6 +56,11 @@ class Passage:
         """Sentences that can support a claim (any that address a model are left out)."""
         return [s for s in sentences(self.text) if not INSTRUCTION_RE.search(s)]
 
+    def copies(self, claim: str) -> bool:
+        """Whether the claim is a passage sentence, or a run of words in one, copied as it stands."""
+        words = _words(claim)
+        return len(words.split()) >= 6 and any(words in _words(s) for s in self.statements)
+
     @cached_property
     def terms(self) -> set[str]:
         context = " ".join(p for p in (self.title, self.section, self.heading) if p)
@@ -81,10 +91,28 @@ def _facts(text: str) -> set[str]:
     return {f.replace(",", "").lower() for f in FACT_RE.findall(text)}
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a passage or a reply, each line (list item) on its own, text kept exactly."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        parts: list[str] = []
+        for piece in END_RE.split(line.strip()):
+            piece = piece.strip()
+            if piece and parts and ABBREV_END_RE.search(parts[-1]):
+                parts[-1] = f"{parts[-1]} {piece}"
+            elif piece:
+                parts.append(piece)
+        out.extend(parts)
+    return out
+
+
 def split(text: str) -> list[str]:
     """The sentences of a reply, with markers written after the full stop moved before it."""
-    text = MARKERS_AFTER_END_RE.sub(lambda m: f"{m.group(2)}{m.group(1)}", text or "")
-    return [s for s in sentences(text) if s.strip()]
+    return sentences(MARKERS_AFTER_END_RE.sub(lambda m: f"{m.group(2)}{m.group(1)}", text or ""))
 
 
 def markers(sentence: str) -> list[int]:
@@ -142,7 +170,7 @@ def support(claim: str, passage: Passage) -> Support:
     sims = _vectors([stmts[k] for k in fits]) @ _vectors([claim])[0]
     j = int(np.argmax(sims))
     k, cosine = fits[j], float(sims[j])
-    if bool(NEGATION_RE.search(stmts[k])) != bool(NEGATION_RE.search(claim)):
+    if bool(NEGATION_RE.search(stmts[k])) != bool(NEGATION_RE.search(claim)) and not passage.copies(claim):
         return Support(False, lexical, cosine, reason=f"[{passage.n}] says the opposite")
     ok = lexical >= MIN_LEXICAL and cosine >= MIN_COSINE
     reason = "" if ok else f"[{passage.n}] does not support it (words {lexical:.2f}, meaning {cosine:.2f})"
