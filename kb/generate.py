@@ -7,7 +7,8 @@ from contextvars import ContextVar
 
 from . import llm, prompt
 from .answer import NOT_FOUND
-from .verify import Verifier, split
+from .reply import split
+from .verify import Verifier
 
 log = logging.getLogger(__name__)
 # Set by stream(): KnowledgeBase.ask then hands over its inputs instead of calling the endpoint.

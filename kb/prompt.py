@@ -5,7 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .verify import MARKER_RE, Passage
+from .reply import MARKER_RE
+from .verify import Passage
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 PASSAGES = 6  # passages shown to the model

@@ -8,7 +8,8 @@ from functools import cached_property
 import numpy as np
 
 from . import embed
-from .text import ABBREV_END_RE, content_terms, synonyms
+from .reply import body, markers, sentences, with_markers, words_of
+from .text import content_terms, synonyms
 
 # Calibrated on the development questions (README, "Optional LLM mode"): a claim needs this share
 # of its content words in the cited passage, and this cosine with the passage's closest sentence.
@@ -19,13 +20,6 @@ CONNECTIVE_WORDS = 8  # an unmarked sentence this short with no content words is
 
 ABSTAINED = "the model said the passages do not answer"
 SHORTENED = "(Some sentences were removed because the cited passages did not support them.)"
-MARKER_RE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-# A sentence ends at . ! or ? (a closing quote or bracket may follow) before a capital, a
-# subdivision '(c) ' or a list dash; '(STD. 65)' or 'No. 2' does not end one. In a reply, a
-# marker closed by a full stop always ends one.
-END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z]|\([a-z0-9]{1,4}\)\s|[•\-–]\s)"
-                    r"|(?<=\][.!?])\s+")
-MARKERS_AFTER_END_RE = re.compile(r"([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 # Text in a document that speaks to a model is data, never evidence for a claim.
 INSTRUCTION_RE = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above|previous|prior)\b"
@@ -58,8 +52,14 @@ class Passage:
 
     def copies(self, claim: str) -> bool:
         """Whether the claim is a passage sentence, or a run of words in one, copied as it stands."""
-        words = _words(claim)
-        return len(words.split()) >= 6 and any(words in _words(s) for s in self.statements)
+        words = words_of(claim)
+        if len(words.split()) < 6:
+            return False
+        for s in map(words_of, self.statements):
+            at = s.find(words)
+            if at >= 0 and not NEGATION_RE.search(" ".join(s[:at].split()[-3:])):
+                return True  # a run that does not leave out a 'not' just before it
+        return False
 
     @cached_property
     def terms(self) -> set[str]:
@@ -68,8 +68,8 @@ class Passage:
 
     @cached_property
     def context_facts(self) -> set[str]:
-        """Numbers in the title, section and heading ('3-501.0'), which any claim may repeat."""
-        return _facts(" ".join(p for p in (self.title, self.section, self.heading) if p))
+        """Numbers of the section reference ('STMM 3-501.0'), which any claim may repeat."""
+        return _facts(self.section or "")
 
     def citation(self, n: int, quote: str) -> dict:
         return {"n": n, "doc": self.doc, "title": self.title, "section": self.section,
@@ -89,49 +89,6 @@ class Support:
 
 def _facts(text: str) -> set[str]:
     return {f.replace(",", "").lower() for f in FACT_RE.findall(text)}
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a passage or a reply, each line (list item) on its own, text kept exactly."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        parts: list[str] = []
-        for piece in END_RE.split(line.strip()):
-            piece = piece.strip()
-            if piece and parts and ABBREV_END_RE.search(parts[-1]):
-                parts[-1] = f"{parts[-1]} {piece}"
-            elif piece:
-                parts.append(piece)
-        out.extend(parts)
-    return out
-
-
-def split(text: str) -> list[str]:
-    """The sentences of a reply, with markers written after the full stop moved before it."""
-    return sentences(MARKERS_AFTER_END_RE.sub(lambda m: f"{m.group(2)}{m.group(1)}", text or ""))
-
-
-def markers(sentence: str) -> list[int]:
-    return list(dict.fromkeys(int(x) for g in MARKER_RE.findall(sentence) for x in re.split(r"[,;]", g)))
-
-
-def body(sentence: str) -> str:
-    """The sentence without its markers."""
-    text = MARKER_RE.sub(" ", sentence)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def with_markers(text: str, ns: list[int]) -> str:
-    """'Claim.' with markers [1][2] -> 'Claim [1][2].'"""
-    tags = "".join(f"[{n}]" for n in ns)
-    if text and text[-1] in ".!?:;":
-        return f"{text[:-1].rstrip()} {tags}{text[-1]}"
-    return f"{text} {tags}"
 
 
 def is_connective(text: str) -> bool:

@@ -53,7 +53,8 @@ def _copied(user: str, n: int) -> str:
 def _assert_cited(r: dict, corpus_dir) -> None:
     """Every sentence carries markers to citations that exist, and each quote is in its document."""
     ns = {c["n"] for c in r["citations"]}
-    from kb.verify import SHORTENED, split
+    from kb.reply import split
+    from kb.verify import SHORTENED
 
     for sentence in split(r["answer"].replace(SHORTENED, "")):
         used = {int(x) for x in MARKER_RE.findall(sentence)}

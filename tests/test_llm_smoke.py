@@ -94,7 +94,7 @@ def _grounded(sentence: str, cites: list[dict], corpus_dir: Path) -> bool:
     """An independent, looser check than kb.verify: the sentence's content words and numbers
     are found in the documents its markers cite."""
     from kb.text import content_terms
-    from kb.verify import body
+    from kb.reply import body
 
     text = " ".join((corpus_dir / c["doc"]).read_text() + f" {c['title']} {c['section']} {c['heading']}"
                     for c in cites)
@@ -106,7 +106,8 @@ def _grounded(sentence: str, cites: list[dict], corpus_dir: Path) -> bool:
 
 
 def _check(r: dict, base: dict, corpus_dir: Path) -> None:
-    from kb.verify import SHORTENED, is_connective, split
+    from kb.reply import split
+    from kb.verify import SHORTENED, is_connective
 
     assert r["status"] == base["status"] == "answered"
     if r["mode"] == "extractive":  # nothing the model said held up: the extractive answer stands

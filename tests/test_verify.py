@@ -129,6 +129,17 @@ def test_a_claim_with_a_number_or_date_missing_from_the_passage_fails():
     assert not support("The report costs $250 per unit.", p).ok
 
 
+def test_a_claim_that_leaves_out_or_adds_a_negation_fails():
+    from kb.verify import Passage, support
+
+    p = Passage(1, "FIXTURE. No agency shall buy fixture pagers outside the fixture contract unless the "
+                   "fixture office approves. Agencies must keep fixture pager records for audit.", "fixture.md")
+    assert support("No agency shall buy fixture pagers outside the fixture contract unless the fixture "
+                   "office approves.", p).ok
+    assert not support("Agency shall buy fixture pagers outside the fixture contract.", p).ok
+    assert not support("Agencies must not keep fixture pager records for audit.", p).ok
+
+
 def test_text_that_addresses_a_model_never_supports_a_claim():
     from kb.verify import Passage, support
 
@@ -139,7 +150,7 @@ def test_text_that_addresses_a_model_never_supports_a_claim():
 
 
 def test_markers_are_read_wherever_the_model_puts_them():
-    from kb.verify import body, markers, split
+    from kb.reply import body, markers, split
 
     parts = split("Agencies shall order pagers. [1] Exemptions need approval [2, 3]. Yes[4][4].")
     assert [markers(s) for s in parts] == [[1], [2, 3], [4]]
