@@ -83,7 +83,7 @@ def smollm2(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def kbs(corpus_settings, smollm2):
+def kbs(smollm2, corpus_settings):
     from kb.answer import KnowledgeBase
 
     llm = corpus_settings.model_copy(update={"llm_url": smollm2, "llm_model": "smollm2", "llm_timeout_s": 180})
