@@ -78,7 +78,13 @@ class KnowledgeBase:
         from .guide import guidance
 
         guide = guidance(self, idx, q, ret, cites)
-        return _result(q, "answered", text, cites, guide, t0, t1)
+        result = _result(q, "answered", text, cites, guide, t0, t1)
+        # Optional LLM mode (kb/generate.py): verified fluent answer, else this extractive result.
+        if self.settings.llm_url and self.settings.llm_model:
+            from .generate import answer as llm_answer
+
+            return llm_answer(self.settings, question, history, ret.hits, result)
+        return result
 
 
 def judge(q: Question, cands: list[Candidate], on_path: bool = False, unknown: float = 0.0) -> str | None:
