@@ -4,6 +4,8 @@ from __future__ import annotations
 import fcntl
 import fnmatch
 import hashlib
+import queue
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -19,7 +21,6 @@ from .config import Settings
 from .store import Store
 
 IGNORE_FILE = ".kbignore"
-BATCH_CHUNKS = 256
 
 
 class IngestBusy(RuntimeError):
@@ -61,6 +62,39 @@ def ingest_lock(settings: Settings):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class _Writer:
+    """Writes embedded batches to Chroma in a background thread, one batch behind the embedder."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.jobs: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="kb-write", daemon=True)
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.add(*job)
+                except BaseException as e:
+                    self.error = e
+
+    def put(self, ids, vectors, texts, metas) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put((ids, vectors, texts, metas))
+
+    def __enter__(self) -> "_Writer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.jobs.put(None)
+        self.thread.join()  # every batch is in Chroma before the manifest names it
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 def _ignored(root: Path, rel: Path, patterns: list[str]) -> bool:
@@ -108,15 +142,16 @@ class Ingester:
         self.progress = progress or (lambda msg: None)
         self.pending: list[tuple[str, list[ingest.Chunk]]] = []
 
-    def _flush(self, report: Report) -> None:
+    def _flush(self, report: Report, writer: "_Writer") -> None:
+        """Embed the pending chunks in one batch and hand them to the writer thread."""
         chunks = [(fid, i, c) for fid, cs in self.pending for i, c in enumerate(cs)]
+        self.pending.clear()
         if not chunks:
             return
-        vectors = embed.embed([c.context() for _, _, c in chunks])
-        self.store.add([f"{fid}-{i:05d}" for fid, i, _ in chunks], vectors,
-                       [c.text for _, _, c in chunks], [_chunk_meta(c, fid) for fid, _, c in chunks])
+        vectors = embed.embed_array([c.context() for _, _, c in chunks])
+        writer.put([f"{fid}-{i:05d}" for fid, i, _ in chunks], vectors,
+                   [c.text for _, _, c in chunks], [_chunk_meta(c, fid) for fid, _, c in chunks])
         report.chunks += len(chunks)
-        self.pending.clear()
 
     def run(self, paths: list[Path], reset: bool = False) -> Report:
         t0 = time.perf_counter()
@@ -131,18 +166,17 @@ class Ingester:
             report.failed.extend(missing)
             old_files = {} if reset else dict(old.get("files", {}))
             new_files = {} if reset else dict(old_files)
-            seen: set[str] = set()
-            limit = int(self.settings.max_file_mb * 1024 * 1024)
-            for root, path in files:
-                rel = path.relative_to(root).as_posix()
-                key = f"{root}::{rel}"
-                seen.add(key)
-                entry = self._one(root, path, rel, key, old_files.get(key), limit, report)
-                if entry:
+            seen = {f"{root}::{path.relative_to(root).as_posix()}" for root, path in files}
+            # Parsing runs a file or two ahead of embedding, and Chroma writes run behind it:
+            # the three overlap, and nothing is visible to readers until the manifest below.
+            with _Writer(self.store) as writer:
+                for key, entry, chunks in self._parsed(files, old_files, report):
                     new_files[key] = entry
-                if sum(len(cs) for _, cs in self.pending) >= BATCH_CHUNKS:
-                    self._flush(report)
-            self._flush(report)
+                    if chunks:
+                        self.pending.append((entry["fid"], chunks))
+                    if sum(len(cs) for _, cs in self.pending) >= self.settings.ingest_batch:
+                        self._flush(report, writer)
+                self._flush(report, writer)
             for key, entry in old_files.items():
                 if key not in seen and Path(entry["root"]) in roots:
                     report.removed.append(entry["doc"])
@@ -161,8 +195,45 @@ class Ingester:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def _parsed(self, files: list[tuple[Path, Path]], old_files: dict, report: Report):
+        """(key, manifest entry, new chunks or None if unchanged) per readable file, parsed ahead
+        in a background thread so that the CPU parses while the model embeds."""
+        limit = int(self.settings.max_file_mb * 1024 * 1024)
+        out: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for root, path in files:
+                    if stop.is_set():
+                        return
+                    rel = path.relative_to(root).as_posix()
+                    key = f"{root}::{rel}"
+                    got = self._one(root, path, rel, key, old_files.get(key), limit, report)
+                    if got:
+                        out.put((key, *got))
+                out.put(None)
+            except BaseException as e:  # surfaced in the consuming thread
+                out.put(e)
+
+        worker = threading.Thread(target=produce, name="kb-parse", daemon=True)
+        worker.start()
+        try:
+            while (item := out.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():  # unblock a producer waiting on a full queue
+                try:
+                    out.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            worker.join()
+
     def _one(self, root: Path, path: Path, rel: str, key: str, prev: dict | None, limit: int,
-             report: Report) -> dict | None:
+             report: Report) -> tuple[dict, list | None] | None:
         shown = str(path)
         try:
             size = path.stat().st_size
@@ -175,7 +246,7 @@ class Ingester:
             digest = hashlib.sha256(data).hexdigest()
             if prev and prev["hash"] == digest:
                 report.unchanged.append(rel)
-                return prev
+                return prev, None
             self.progress(f"parsing {rel}")
             doc, chunks = ingest.parse(data, rel)
         except LoadError as e:
@@ -188,11 +259,10 @@ class Ingester:
             report.failed.append((shown, f"could not be parsed ({type(e).__name__}: {str(e)[:160]})"))
             return None
         fid = _fid(key, digest)
-        self.pending.append((fid, chunks))
         (report.updated if prev else report.added).append(rel)
         return {"root": str(root), "doc": rel, "hash": digest, "fid": fid, "chunks": len(chunks),
                 "title": doc.title, "url": doc.url, "publisher": doc.publisher, "date": doc.date,
                 "completeness": doc.completeness, "fragment": doc.fragment, "kind": doc.kind,
                 "format": doc.fmt, "size": size, "pages": len(doc.pages),
                 "sections": sorted({c.section for c in chunks if c.section}),
-                "ingested_at": datetime.now(timezone.utc).isoformat()}
+                "ingested_at": datetime.now(timezone.utc).isoformat()}, chunks
