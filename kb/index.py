@@ -1,9 +1,12 @@
 """The reader's view of one committed index generation: live chunks, BM25 over them, section map."""
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import os
 import pickle
+import re
 from collections import Counter
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from .store import Store
 from .text import tokens
 
 CACHE_VERSION = 2
+SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
 
 
 @dataclass
@@ -70,6 +74,8 @@ class Index:
             self.by_fid.setdefault(r.fid, []).append(i)
         for rows in self.by_fid.values():
             rows.sort(key=lambda i: records[i].position)
+        self._joined: str | None = None  # all texts in one string, built on first phrase search
+        self._starts: list[int] = []
 
     @property
     def files(self) -> dict:
@@ -88,6 +94,25 @@ class Index:
         if not toks:
             return np.zeros(len(self.records), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(toks), dtype=np.float32)
+
+    def matching(self, pattern: re.Pattern) -> list[int]:
+        """Positions of the records whose text the pattern matches, in record order: one regex pass
+        over all texts joined by a separator no pattern can match across, instead of one per record."""
+        if self._joined is None:
+            texts = [r.text for r in self.records]
+            self._starts = list(itertools.accumulate((len(t) + len(SEP) for t in texts[:-1]), initial=0))
+            self._joined = SEP.join(texts)
+        out: list[int] = []
+        pos = 0
+        while (m := pattern.search(self._joined, pos)) is not None:
+            i = bisect.bisect_right(self._starts, m.start()) - 1
+            if SEP in m.group(0):  # never for a phrase, but then fall back to record by record
+                return [k for k, r in enumerate(self.records) if pattern.search(r.text)]
+            out.append(i)
+            if i + 1 >= len(self._starts):
+                break
+            pos = self._starts[i + 1]
+        return out
 
     def neighbours(self, i: int) -> list[int]:
         """Record positions of the whole section that record i belongs to, in reading order."""
