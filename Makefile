@@ -34,6 +34,7 @@ test: venv
 # (the `bench` extra in pyproject.toml) goes into bench/out/vendor with --no-deps: its pypdf<7 pin
 # would otherwise pull the project's pypdf back a major version; its PDFReader runs on pypdf 7.
 BENCH_PAGES ?= 1000 10000
+BENCH_SMOKE_PAGES ?= 1000
 BENCH_EXTRA = $(shell $(BIN)/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" 2>/dev/null)
 
 bench/out/vendor/.installed: $(BIN)/.installed
@@ -44,7 +45,7 @@ bench: bench/out/vendor/.installed
 	$(BIN)/python -m bench.run --pages $(BENCH_PAGES)
 
 bench-smoke: bench/out/vendor/.installed
-	$(BIN)/python -m bench.run --pages 1000
+	$(BIN)/python -m bench.run --pages $(BENCH_SMOKE_PAGES)
 
 clean:
 	rm -rf $(VENV) .kb

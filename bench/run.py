@@ -63,6 +63,21 @@ def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None) 
     return r
 
 
+def check(r: dict) -> list[str]:
+    """What makes a run unusable, whatever its times: nothing indexed, or answers out of contract."""
+    bad = []
+    if not r["kb_ingest"]["chunks"] or r["kb_ingest"]["chunks"] != r["floor"]["chunks"]:
+        bad.append(f"kb ingest wrote {r['kb_ingest']['chunks']} chunks, the corpus has {r['floor']['chunks']}")
+    if r["kb_ingest"]["failed"]:
+        bad.append(f"kb ingest failed on {r['kb_ingest']['failed']} files")
+    statuses = r["kb_ask"]["statuses"]
+    if set(statuses) - {"answered", "not_found", "out_of_scope"} or not statuses.get("answered"):
+        bad.append(f"kb ask statuses {statuses}")
+    if "stock_ingest" in r and not r["stock_ingest"]["chunks"]:
+        bad.append("the stock pipeline indexed nothing")
+    return bad
+
+
 def summary(r: dict) -> dict:
     """The headline figures for one corpus size."""
     ing, ask, fl = r["kb_ingest"], r["kb_ask"], r["floor"]
@@ -120,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r['pages']:,} pages: " + json.dumps(summary(r)))
     print(json.dumps({k: v for k, v in summary(results[-1]).items() if k != "ingest_ratio_vs_floor"}))
-    return 0
+    problems = [f"{r['pages']} pages: {p}" for r in results for p in check(r)]
+    for p in problems:
+        print(f"bench: {p}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
