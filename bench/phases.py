@@ -46,10 +46,28 @@ def _questions(path: Path) -> list[str]:
     return [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
 
 
+def _random_vectors() -> None:
+    """For sizes this machine cannot embed in time: unit random vectors instead of the model, so
+    that everything but the embedding (parsing, writes, commit, caches, memory) is still measured."""
+    import numpy as np
+
+    from kb import embed
+
+    rng = np.random.default_rng(0)
+
+    def fake(texts: list[str], batch_size: int = 64):
+        v = rng.standard_normal((len(texts), embed.DIM)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    embed.embed_array = fake
+
+
 def kb_ingest(a) -> dict:
     """`kb ingest --json DOCS` in this process: parse, embed, write, commit, warm the reader cache."""
     from kb.cli import main
 
+    if a.random_vectors:
+        _random_vectors()
     buf = io.StringIO()
     t0 = time.perf_counter()
     with redirect_stdout(buf):
@@ -146,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--docs", type=Path)
     p.add_argument("--questions", type=Path)
     p.add_argument("--chroma", type=Path)
+    p.add_argument("--random-vectors", action="store_true", help="kb-ingest without the model")
     a = p.parse_args(argv)
     out = PHASES[a.phase](a)
     out["peak_rss_mb"] = peak_rss_mb()

@@ -21,7 +21,7 @@ def phase(name: str, log: Path, env: dict, **args) -> dict:
     """Run one phase in its own process; its stderr goes to the log, its figures come back."""
     cmd = [sys.executable, "-m", "bench.phases", name]
     for k, v in args.items():
-        cmd += [f"--{k}", str(v)]
+        cmd += [f"--{k}", str(v)] if v != "" else [f"--{k}"]
     print(f"  {name} ...", end="", flush=True, file=sys.stderr)
     t0 = time.perf_counter()
     with open(log, "a") as err:
@@ -35,13 +35,16 @@ def phase(name: str, log: Path, env: dict, **args) -> dict:
     return json.loads(lines[-1][6:])
 
 
-def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None) -> dict:
-    work = out / f"pages-{pages}"
+def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None,
+             random_vectors: bool = False) -> dict:
+    work = out / f"pages-{pages}" if not random_vectors else out / f"pages-{pages}-random-vectors"
     t0 = time.perf_counter()
-    info = generate(work / "corpus", pages)
+    info = generate(out / f"pages-{pages}" / "corpus", pages)
     print(f"{pages} pages: corpus of {info['files']} files, {info['pages']} pages "
           f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    docs, questions, log = work / "corpus" / "docs", work / "corpus" / "questions.txt", work / "phases.log"
+    corpus = out / f"pages-{pages}" / "corpus"
+    work.mkdir(parents=True, exist_ok=True)
+    docs, questions, log = corpus / "docs", corpus / "questions.txt", work / "phases.log"
     saved = work / "results.json"
     r = json.loads(saved.read_text()) if only and saved.exists() else {}
     want = (lambda name: name in only) if only else (lambda name: True)
@@ -53,7 +56,9 @@ def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None) 
     env.pop("KB_CHROMA_URL", None)
     r.update({"pages": info["pages"], "files": info["files"], "mb": round(info["bytes"] / 1048576, 1)})
     plan = [("floor", dict(docs=docs)), ("kb-ingest", dict(docs=docs)), ("kb-ask", dict(questions=questions))]
-    if stock:
+    if random_vectors:  # no model in ingest: no floor to compare with, no stock run
+        plan = [("kb-ingest", {"docs": docs, "random-vectors": ""}), ("kb-ask", dict(questions=questions))]
+    elif stock:
         plan += [("stock-ingest", dict(docs=docs, chroma=work / "stock-chroma")),
                  ("stock-ask", dict(questions=questions, chroma=work / "stock-chroma"))]
     for name, args in plan:
@@ -125,12 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     p.add_argument("--no-stock", action="store_true", help="skip the stock llama-index pipeline")
     p.add_argument("--only", nargs="+", metavar="PHASE", help="re-run these phases, keep the saved others")
+    p.add_argument("--random-vectors", action="store_true",
+                   help="ingest with random vectors instead of the model: everything but embedding, "
+                        "for sizes the machine cannot embed in time (no floor, no stock run)")
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
     from kb import embed
 
     print(f"model: {embed.model_id()}; {os.cpu_count()} CPU cores", file=sys.stderr)
-    results = [run_size(n, a.out, not a.no_stock, a.only) for n in a.pages]
+    results = [run_size(n, a.out, not a.no_stock, a.only, a.random_vectors) for n in a.pages]
+    if a.random_vectors:
+        for r in results:
+            print(f"{r['pages']:,} pages, random vectors: " + json.dumps({"kb_ingest": r["kb_ingest"], "kb_ask": r["kb_ask"]}))
+        return 0
     print(table(results))
     for r in results:
         print(f"{r['pages']:,} pages: " + json.dumps(summary(r)))
