@@ -101,26 +101,33 @@ def kb_ask(a) -> dict:
 
 
 def floor(a) -> dict:
-    """The pure embedding time of the project's own chunks, in the batches ingest uses."""
+    """The pure embedding time of the project's own chunks, in the very batches `kb ingest` makes
+    (whole files, flushed once KB_INGEST_BATCH chunks are pending)."""
     import ingest
     from kb import embed
     from kb.config import get_settings
     from kb.indexer import discover
 
     t0 = time.perf_counter()
-    texts = []
-    for _, path in discover([a.docs])[0]:
-        texts += [c.context() for c in ingest.parse(path.read_bytes(), path.name)[1]]
+    files = [[c.context() for c in ingest.parse(path.read_bytes(), path.name)[1]]
+             for _, path in discover([a.docs])[0]]
     parse_s = time.perf_counter() - t0
+    batches, pending = [], []
+    for texts in files:
+        pending += texts
+        if len(pending) >= get_settings().ingest_batch:
+            batches.append(pending)
+            pending = []
+    batches += [pending] if pending else []
     embed.embed(["warm up"])
-    batch = get_settings().ingest_batch
     t0 = time.perf_counter()
-    for start in range(0, len(texts), batch):
-        embed.embed_array(texts[start:start + batch])
+    for batch in batches:
+        embed.embed_array(batch)
     seconds = time.perf_counter() - t0
+    texts = [t for b in batches for t in b]
     seen, total = token_counts(texts)
-    return {"seconds": round(seconds, 2), "chunks": len(texts), "parse_s": round(parse_s, 2),
-            "embedded_tokens": seen, "tokens": total}
+    return {"seconds": round(seconds, 2), "chunks": len(texts), "batches": len(batches),
+            "parse_s": round(parse_s, 2), "embedded_tokens": seen, "tokens": total}
 
 
 def stock_ingest(a) -> dict:
