@@ -55,12 +55,14 @@ def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None,
            "KB_HOME": str(work / "kb-home"), "PYTHONPATH": os.pathsep.join([str(ROOT), str(VENDOR)])}
     env.pop("KB_CHROMA_URL", None)
     r.update({"pages": info["pages"], "files": info["files"], "mb": round(info["bytes"] / 1048576, 1)})
-    plan = [("floor", dict(docs=docs)), ("kb-ingest", dict(docs=docs)), ("kb-ask", dict(questions=questions))]
+    plan = [("kb-ingest", dict(docs=docs)), ("kb-ask", dict(questions=questions))]
     if random_vectors:  # no model in ingest: no floor to compare with, no stock run
         plan = [("kb-ingest", {"docs": docs, "random-vectors": ""}), ("kb-ask", dict(questions=questions))]
     elif stock:
         plan += [("stock-ingest", dict(docs=docs, chroma=work / "stock-chroma")),
                  ("stock-ask", dict(questions=questions, chroma=work / "stock-chroma"))]
+    if not random_vectors:
+        plan.append(("floor", dict(docs=docs)))  # last: the comparisons matter most if a run is cut short
     for name, args in plan:
         if want(name):
             r[name.replace("-", "_")] = phase(name, log, env, **args)
