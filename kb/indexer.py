@@ -4,8 +4,6 @@ from __future__ import annotations
 import fcntl
 import fnmatch
 import hashlib
-import queue
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -16,7 +14,7 @@ from pathlib import Path
 import ingest
 from ingest import LoadError
 
-from . import embed
+from . import embed, pipeline
 from .config import Settings
 from .store import Store
 
@@ -64,39 +62,6 @@ def ingest_lock(settings: Settings):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-class _Writer:
-    """Writes embedded batches to Chroma in a background thread, one batch behind the embedder."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.jobs: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._work, name="kb-write", daemon=True)
-
-    def _work(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            if self.error is None:
-                try:
-                    self.store.add(*job)
-                except BaseException as e:
-                    self.error = e
-
-    def put(self, ids, vectors, texts, metas) -> None:
-        if self.error is not None:
-            raise self.error
-        self.jobs.put((ids, vectors, texts, metas))
-
-    def __enter__(self) -> "_Writer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.jobs.put(None)
-        self.thread.join()  # every batch is in Chroma before the manifest names it
-        if self.error is not None and exc[0] is None:
-            raise self.error
-
-
 def _ignored(root: Path, rel: Path, patterns: list[str]) -> bool:
     if any(part.startswith(".") for part in rel.parts):
         return True
@@ -142,7 +107,7 @@ class Ingester:
         self.progress = progress or (lambda msg: None)
         self.pending: list[tuple[str, list[ingest.Chunk]]] = []
 
-    def _flush(self, report: Report, writer: "_Writer") -> None:
+    def _flush(self, report: Report, writer: pipeline.Writer) -> None:
         """Embed the pending chunks in one batch and hand them to the writer thread."""
         chunks = [(fid, i, c) for fid, cs in self.pending for i, c in enumerate(cs)]
         self.pending.clear()
@@ -169,7 +134,7 @@ class Ingester:
             seen = {f"{root}::{path.relative_to(root).as_posix()}" for root, path in files}
             # Parsing runs a file or two ahead of embedding, and Chroma writes run behind it:
             # the three overlap, and nothing is visible to readers until the manifest below.
-            with _Writer(self.store) as writer:
+            with pipeline.Writer(self.store.add) as writer:  # all written before the manifest
                 for key, entry, chunks in self._parsed(files, old_files, report):
                     new_files[key] = entry
                     if chunks:
@@ -199,38 +164,17 @@ class Ingester:
         """(key, manifest entry, new chunks or None if unchanged) per readable file, parsed ahead
         in a background thread so that the CPU parses while the model embeds."""
         limit = int(self.settings.max_file_mb * 1024 * 1024)
-        out: queue.Queue = queue.Queue(maxsize=4)
-        stop = threading.Event()
 
-        def produce() -> None:
-            try:
-                for root, path in files:
-                    if stop.is_set():
-                        return
-                    rel = path.relative_to(root).as_posix()
-                    key = f"{root}::{rel}"
-                    got = self._one(root, path, rel, key, old_files.get(key), limit, report)
-                    if got:
-                        out.put((key, *got))
-                out.put(None)
-            except BaseException as e:  # surfaced in the consuming thread
-                out.put(e)
+        def one(item: tuple[Path, Path]):
+            root, path = item
+            rel = path.relative_to(root).as_posix()
+            key = f"{root}::{rel}"
+            got = self._one(root, path, rel, key, old_files.get(key), limit, report)
+            return (key, *got) if got else None
 
-        worker = threading.Thread(target=produce, name="kb-parse", daemon=True)
-        worker.start()
-        try:
-            while (item := out.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            while worker.is_alive():  # unblock a producer waiting on a full queue
-                try:
-                    out.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            worker.join()
+        for got in pipeline.ahead(files, one):
+            if got:
+                yield got
 
     def _one(self, root: Path, path: Path, rel: str, key: str, prev: dict | None, limit: int,
              report: Report) -> tuple[dict, list | None] | None:
