@@ -109,12 +109,14 @@ def test_second_concurrent_ingest_is_refused(indexed):
                              stderr=subprocess.PIPE, text=True)
     try:
         assert first.stderr.readline().startswith("parsing ")  # it holds the lock now
+        first.send_signal(signal.SIGSTOP)  # and keeps it, however fast the machine, until resumed
         second = subprocess.run(KB + ["ingest", str(docs)], env=env, cwd=ROOT, capture_output=True,
                                 text=True, timeout=300)
         assert second.returncode == 2
         assert "another `kb ingest` is already running" in second.stderr
         assert second.stdout == ""
     finally:
+        first.send_signal(signal.SIGCONT)
         _, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
     _assert_consistent(_probe(env), NEW)
