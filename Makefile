@@ -8,7 +8,7 @@ PORT ?= 8501
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: venv run ingest test bench clean
+.PHONY: venv run ingest test bench bench-smoke clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,23 @@ run: venv
 
 test: venv
 	$(BIN)/pytest
+
+# Benchmarks beside the stock llama-index pipeline (bench/README.md). The stock pipeline's PDF reader
+# (the `bench` extra in pyproject.toml) goes into bench/out/vendor with --no-deps: its pypdf<7 pin
+# would otherwise pull the project's pypdf back a major version; its PDFReader runs on pypdf 7.
+BENCH_PAGES ?= 1000 10000
+BENCH_SMOKE_PAGES ?= 1000
+BENCH_EXTRA = $(shell $(BIN)/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" 2>/dev/null)
+
+bench/out/vendor/.installed: $(BIN)/.installed
+	$(BIN)/pip install -q --no-deps --target bench/out/vendor $(BENCH_EXTRA)
+	touch $@
+
+bench: bench/out/vendor/.installed
+	$(BIN)/python -m bench.run --pages $(BENCH_PAGES)
+
+bench-smoke: bench/out/vendor/.installed
+	$(BIN)/python -m bench.run --pages $(BENCH_SMOKE_PAGES)
 
 clean:
 	rm -rf $(VENV) .kb

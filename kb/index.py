@@ -1,9 +1,12 @@
 """The reader's view of one committed index generation: live chunks, BM25 over them, section map."""
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import os
 import pickle
+import re
 from collections import Counter
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from .store import Store
 from .text import tokens
 
 CACHE_VERSION = 2
+SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
+AMBIGUOUS = "\u212a\u017f\u0130\u0131"  # K, ſ, İ, ı: equal to ASCII letters for a re.I pattern
 
 
 @dataclass
@@ -70,6 +75,9 @@ class Index:
             self.by_fid.setdefault(r.fid, []).append(i)
         for rows in self.by_fid.values():
             rows.sort(key=lambda i: records[i].position)
+        self._joined: str | None = None  # all texts lower-cased in one string, on first phrase search
+        self._starts: list[int] = []
+        self._plain = True
 
     @property
     def files(self) -> dict:
@@ -88,6 +96,36 @@ class Index:
         if not toks:
             return np.zeros(len(self.records), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(toks), dtype=np.float32)
+
+    def matching(self, pattern: re.Pattern, literal: str | None = None) -> list[int]:
+        """Positions of the records whose text the pattern matches, in record order.
+
+        Performance: when the pattern can only match text that holds `literal` (case aside), the
+        lower-cased texts, joined once, are searched for the literal with str.find, and the pattern
+        is run only on the records that hold it. Characters that a case-insensitive regex equates
+        with ASCII letters (Kelvin sign, long s, dotted/dotless i) make it take the plain path."""
+        if not literal or not literal.isascii() or not self._lowered():
+            return [i for i, r in enumerate(self.records) if pattern.search(r.text)]
+        needle = literal.lower()
+        out: list[int] = []
+        pos = self._joined.find(needle)
+        while pos >= 0:
+            i = bisect.bisect_right(self._starts, pos) - 1
+            if pattern.search(self.records[i].text):
+                out.append(i)
+            if i + 1 >= len(self._starts):
+                break
+            pos = self._joined.find(needle, self._starts[i + 1])
+        return out
+
+    def _lowered(self) -> bool:
+        """Build the joined lower-cased texts (once); False when a text holds an ambiguous character."""
+        if self._joined is None:
+            texts = [r.text.lower() for r in self.records]
+            self._starts = list(itertools.accumulate((len(t) + len(SEP) for t in texts[:-1]), initial=0))
+            self._joined = SEP.join(texts)
+            self._plain = not any(c in self._joined for c in AMBIGUOUS)
+        return self._plain
 
     def neighbours(self, i: int) -> list[int]:
         """Record positions of the whole section that record i belongs to, in reading order."""

@@ -15,12 +15,11 @@ import ingest
 from ingest import LoadError
 from ingest.fetch import provenance
 
-from . import embed
+from . import embed, pipeline
 from .config import Settings
 from .store import Store
 
 IGNORE_FILE = ".kbignore"
-BATCH_CHUNKS = 256
 
 
 class IngestBusy(RuntimeError):
@@ -109,15 +108,16 @@ class Ingester:
         self.progress = progress or (lambda msg: None)
         self.pending: list[tuple[str, list[ingest.Chunk]]] = []
 
-    def _flush(self, report: Report) -> None:
+    def _flush(self, report: Report, writer: pipeline.Writer) -> None:
+        """Embed the pending chunks in one batch and hand them to the writer thread."""
         chunks = [(fid, i, c) for fid, cs in self.pending for i, c in enumerate(cs)]
+        self.pending.clear()
         if not chunks:
             return
-        vectors = embed.embed([c.context() for _, _, c in chunks])
-        self.store.add([f"{fid}-{i:05d}" for fid, i, _ in chunks], vectors,
-                       [c.text for _, _, c in chunks], [_chunk_meta(c, fid) for fid, _, c in chunks])
+        vectors = embed.embed_array([c.context() for _, _, c in chunks])
+        writer.put([f"{fid}-{i:05d}" for fid, i, _ in chunks], vectors,
+                   [c.text for _, _, c in chunks], [_chunk_meta(c, fid) for fid, _, c in chunks])
         report.chunks += len(chunks)
-        self.pending.clear()
 
     def run(self, paths: list[Path], reset: bool = False) -> Report:
         t0 = time.perf_counter()
@@ -132,18 +132,17 @@ class Ingester:
             report.failed.extend(missing)
             old_files = {} if reset else dict(old.get("files", {}))
             new_files = {} if reset else dict(old_files)
-            seen: set[str] = set()
-            limit = int(self.settings.max_file_mb * 1024 * 1024)
-            for root, path in files:
-                rel = path.relative_to(root).as_posix()
-                key = f"{root}::{rel}"
-                seen.add(key)
-                entry = self._one(root, path, rel, key, old_files.get(key), limit, report)
-                if entry:
+            seen = {f"{root}::{path.relative_to(root).as_posix()}" for root, path in files}
+            # Parsing runs a file or two ahead of embedding, and Chroma writes run behind it:
+            # the three overlap, and nothing is visible to readers until the manifest below.
+            with pipeline.Writer(self.store.add) as writer:  # all written before the manifest
+                for key, entry, chunks in self._parsed(files, old_files, report):
                     new_files[key] = entry
-                if sum(len(cs) for _, cs in self.pending) >= BATCH_CHUNKS:
-                    self._flush(report)
-            self._flush(report)
+                    if chunks:
+                        self.pending.append((entry["fid"], chunks))
+                    if sum(len(cs) for _, cs in self.pending) >= self.settings.ingest_batch:
+                        self._flush(report, writer)
+                self._flush(report, writer)
             for key, entry in old_files.items():
                 if key not in seen and Path(entry["root"]) in roots:
                     report.removed.append(entry["doc"])
@@ -162,8 +161,24 @@ class Ingester:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def _parsed(self, files: list[tuple[Path, Path]], old_files: dict, report: Report):
+        """(key, manifest entry, new chunks or None if unchanged) per readable file, parsed ahead
+        in a background thread so that the CPU parses while the model embeds."""
+        limit = int(self.settings.max_file_mb * 1024 * 1024)
+
+        def one(item: tuple[Path, Path]):
+            root, path = item
+            rel = path.relative_to(root).as_posix()
+            key = f"{root}::{rel}"
+            got = self._one(root, path, rel, key, old_files.get(key), limit, report)
+            return (key, *got) if got else None
+
+        for got in pipeline.ahead(files, one):
+            if got:
+                yield got
+
     def _one(self, root: Path, path: Path, rel: str, key: str, prev: dict | None, limit: int,
-             report: Report) -> dict | None:
+             report: Report) -> tuple[dict, list | None] | None:
         shown = str(path)
         try:
             size = path.stat().st_size
@@ -177,7 +192,7 @@ class Ingester:
             origin = provenance(root, rel)  # fetch date and source address, for fetched files
             if prev and prev["hash"] == digest and prev.get("parser") == ingest.PARSER_VERSION:
                 report.unchanged.append(rel)
-                return {**prev, **origin}
+                return {**prev, **origin}, None
             self.progress(f"parsing {rel}")
             doc, chunks = ingest.parse(data, rel)
             for c in chunks:
@@ -192,7 +207,6 @@ class Ingester:
             report.failed.append((shown, f"could not be parsed ({type(e).__name__}: {str(e)[:160]})"))
             return None
         fid = _fid(key, f"{digest}:{ingest.PARSER_VERSION}")
-        self.pending.append((fid, chunks))
         (report.updated if prev else report.added).append(rel)
         return {"root": str(root), "doc": rel, "hash": digest, "parser": ingest.PARSER_VERSION,
                 "fid": fid, "chunks": len(chunks),
@@ -201,4 +215,4 @@ class Ingester:
                 "completeness": doc.completeness, "fragment": doc.fragment, "kind": doc.kind,
                 "format": doc.fmt, "size": size, "pages": len(doc.pages),
                 "sections": sorted({c.section for c in chunks if c.section}),
-                "ingested_at": datetime.now(timezone.utc).isoformat(), **origin}
+                "ingested_at": datetime.now(timezone.utc).isoformat(), **origin}, chunks

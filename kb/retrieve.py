@@ -105,7 +105,7 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
         esc = re.escape(phrase)
         pat = re.compile(rf"(?<![\w-]){esc}(?![\w-])", re.I)
         defining = re.compile(rf"(?<![\w-]){esc}[\"”]?\s*(?:includes?\b|means\b|refers\b|is defined|[–—:]|-\s|\()", re.I)
-        holders = [i for i, r in enumerate(index.records) if pat.search(r.text)]
+        holders = index.matching(pat, phrase)  # performance: a literal scan first, same records
         holders.sort(key=lambda i: (not defining.search(index.records[i].text), -fused.get(i, 0.0)))
         for rank, i in enumerate(holders[:DEPTH]):
             weight = 2.0 if defining.search(index.records[i].text) else 1.0

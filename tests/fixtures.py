@@ -80,3 +80,28 @@ def write(dirpath: Path, name: str, data: bytes | str) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(data.encode() if isinstance(data, str) else data)
     return p
+
+
+EDITIONS = ("edition one", "edition two")
+
+
+def policy_text(k: int, edition: str) -> str:
+    """A small FIXTURE chapter whose every rule sentence names its edition."""
+    return (f"---\ntitle: \"FIXTURE STMM Chapter 9-{400 + k}.0 - Pager Rules {k}\"\n---\n"
+            f"STMM Chapter 9-{400 + k}.0\nPager Rules {k} ({edition})\nPolicy:\n"
+            f"Agencies shall order fixture pagers of kind {k} through the fixture contract, {edition}.\n"
+            f"Agencies shall return unused fixture pagers of kind {k} to the fixture office, {edition}.\n")
+
+
+def policy_files(dirpath: Path, n: int, edition: str) -> list[Path]:
+    """n FIXTURE chapters (chapter-00.txt ...) in one edition."""
+    return [write(dirpath, f"chapter-{k:02d}.txt", policy_text(k, edition)) for k in range(n)]
+
+
+def kb_env(home: Path, **extra: str) -> dict:
+    """Environment for a `kb` subprocess on its own KB_HOME, offline."""
+    import os
+
+    env = {"KB_HOME": str(home), "HF_HUB_OFFLINE": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    env.update(extra)
+    return env

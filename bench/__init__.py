@@ -1,0 +1,1 @@
+"""Benchmarks of this project beside the stock llama-index pipeline (`make bench`); kb never imports it."""
