@@ -165,7 +165,15 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[dict]]:
 
 
 def coverage(idx) -> str:
-    """A plain sentence saying what the indexed documents cover."""
+    """A plain sentence saying what the indexed documents cover (worked out once per generation)."""
+    text = getattr(idx, "_coverage_text", None)
+    if text is None:
+        text = _coverage(idx)
+        idx._coverage_text = text  # the Index object is one generation's, so this never goes stale
+    return text
+
+
+def _coverage(idx) -> str:
     groups: dict[str, list[str]] = {}
     for e in idx.files.values():
         for ref in e.get("sections", []):
