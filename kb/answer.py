@@ -47,8 +47,14 @@ class KnowledgeBase:
             return self._index
 
     def warm(self) -> None:
-        self.index()
+        """Load the index and the model, and work out what every question on them reuses."""
+        from .guide import prepare
+
+        idx = self.index()
         embed.embed(["warm up"])
+        coverage(idx)
+        if idx.records:
+            prepare(self, idx)
 
     def ask(self, question: str, history: list[dict] | None = None) -> dict:
         t0 = time.perf_counter()

@@ -108,6 +108,12 @@ def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
     return steps
 
 
+def prepare(kb, idx) -> None:
+    """Work out both paths' fixed steps for this index now, so no question waits for them."""
+    for path in STEPS:
+        _fixed_steps(kb, idx, path)
+
+
 def _category_steps(idx, q: Question, ret: Retrieval) -> list[tuple[str, int, str]]:
     """Contract categories or modules whose description matches what the person needs."""
     generic = set(tokens("calnet category categories subcategory module which service services order need "
