@@ -6,7 +6,7 @@ import itertools
 import streamlit as st
 
 import kb
-from kb import draft, export, lookup, serve, view
+from kb import draft, export, generate, lookup, serve, view
 from kb.answer import KnowledgeBase
 from kb.feedback import Feedback
 
@@ -18,8 +18,9 @@ SUGGEST = ("Try the policy's own words, name a section (for example `GC 11541`, 
 
 
 @st.cache_resource(show_spinner=False)
-def knowledge_base(home: str) -> KnowledgeBase:
-    """One knowledge base per process; the model and index load in the background while the page draws."""
+def knowledge_base(home: str, llm: str = "") -> KnowledgeBase:
+    """One knowledge base per process (per index and LLM endpoint); the model and index load in the
+    background while the page draws."""
     return serve.knowledge_base(kb.get_settings())
 
 
@@ -30,12 +31,12 @@ def summary(home: str) -> dict:
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
 def look_up(home: str, generation: str, query: str) -> dict:
-    k = knowledge_base(home)
+    k = KB  # this session's knowledge base (defined below, before any look-up runs)
     return lookup.search(k, k.index(), query, limit=10)
 
 
 HOME = str(kb.get_settings().home)
-KB = knowledge_base(HOME)
+KB = knowledge_base(HOME, f"{kb.get_settings().llm_url or ''} {kb.get_settings().llm_model or ''}")
 state = st.session_state
 state.setdefault("turns", [])
 state.setdefault("ids", itertools.count(1))
@@ -225,8 +226,15 @@ with chat:
         with pending.container():
             with st.chat_message("user"):
                 st.markdown(view.escape_md(question))
-            with st.chat_message("assistant"), st.spinner("Finding the answer in the documents..."):
-                result = KB.ask(question, history=history())
+            with st.chat_message("assistant"):
+                if KB.settings.llm_url and KB.settings.llm_model:
+                    # LLM mode: verified sentences appear as they arrive; the cited turn replaces them.
+                    reply = generate.stream(KB, question, history())
+                    st.write_stream(view.escape_md(piece) for piece in reply)
+                    result = reply.result
+                else:
+                    with st.spinner("Finding the answer in the documents..."):
+                        result = KB.ask(question, history=history())
         turn = {"id": next(state.ids), "question": question, "result": result}
         state.turns.append(turn)
         with pending.container():

@@ -14,12 +14,8 @@ from .retrieve import Retrieval, retrieve, section_rows
 from .select import TYPE_RE, Candidate, answers_type, candidates, choose, is_title, unknown_share
 from .store import Store
 from .text import sentences
+from .wording import EMPTY, NOT_FOUND, OUT_OF_SCOPE  # noqa: F401 (also read from here)
 
-# The one "cannot answer" sentence, shared by code, prompts and tests.
-NOT_FOUND = "The documents in this knowledge base don't cover this."
-OUT_OF_SCOPE = ("This question is outside what this knowledge base covers: "
-                "California state telecommunications policy.")
-EMPTY = "The question is empty."
 
 # Calibrated on the development questions (see README, "How answers are chosen").
 MIN_SCORE = 0.40  # best sentence score below this: the documents don't answer

@@ -6,9 +6,9 @@ import time
 from contextvars import ContextVar
 
 from . import llm, prompt
-from .answer import NOT_FOUND
 from .reply import split
 from .verify import Verifier
+from .wording import NOT_FOUND
 
 log = logging.getLogger(__name__)
 # Set by stream(): KnowledgeBase.ask then hands over its inputs instead of calling the endpoint.

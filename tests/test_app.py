@@ -238,3 +238,34 @@ def test_the_server_process_loads_one_knowledge_base_and_answers_from_it(corpus_
     first = serve.knowledge_base(corpus_settings)
     assert serve.knowledge_base(corpus_settings) is first  # the app's sessions and server start share it
     assert first.ask(SIGN)["status"] == "answered"
+
+
+def test_llm_mode_shows_only_verified_sentences_with_their_sources(corpus_settings, monkeypatch):
+    """With KB_LLM_URL set, the chat streams the model's answer, and a claim its passage does not
+    support never appears: not while streaming, not in the answer that stays."""
+    from streamlit.testing.v1 import AppTest
+
+    from kb import view
+    from kb.verify import SHORTENED
+    from tests.fake_llm import FakeLLM
+    from tests.test_llm import _copied
+
+    fake = FakeLLM()
+    try:
+        fake.mode = "reply"
+        fake.reply = lambda user: (f"{_copied(user, 1)} [1]. CALNET exemption requests are approved "
+                                   f"automatically after 10 days [1]. {_copied(user, 2)} [2].")
+        monkeypatch.setenv("KB_LLM_URL", fake.url)
+        monkeypatch.setenv("KB_LLM_MODEL", "fixture-model")
+        _use_home(monkeypatch, corpus_settings.home)
+        at = ask(AppTest.from_file(APP, default_timeout=180).run(), SIGN)
+        assert fake.requests and fake.requests[-1]["body"]["stream"] is True
+        body = texts(at)
+        assert "automatically" not in body
+        assert "\\[1\\]" in body and view.escape_md(SHORTENED) in body  # the answer says it was shortened
+        assert "> " in body and "[State Telecommunications Management Manual" in body  # sources under it
+    finally:
+        fake.close()
+        from kb.config import get_settings
+
+        get_settings.cache_clear()
