@@ -32,7 +32,8 @@ DURATION_RE = re.compile(r"\b(?:term|days?|weeks?|months?|years?|annual(?:ly)?|q
 AGENT_RE = re.compile(r"\bby (?:the )?(?:[A-Z][\w.&’'-]*\s?){1,6}|^(?:The )?(?:[A-Z][\w.&’'()-]*\s){1,5}"
                       r"(?:will|shall|must|may|is responsible|approves?|signs?)\b")
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
-FORM_RE = re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+|\bform\b", re.I)
+FORM_ID_RE = re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+", re.I)  # 'Form 400', 'STD. 20'
+FORM_RE = re.compile(rf"{FORM_ID_RE.pattern}|\bform\b", re.I)
 TYPE_RE = {"date": DATE_RE, "money": MONEY_RE, "number": NUMBER_RE, "phone": PHONE_RE, "email": EMAIL_RE}
 SOFT_TYPE_RE = {"duration": DURATION_RE, "when": DURATION_RE, "form": FORM_RE}
 
@@ -40,7 +41,7 @@ SOFT_TYPE_RE = {"duration": DURATION_RE, "when": DURATION_RE, "form": FORM_RE}
 def answers_type(q: Question, text: str) -> bool:
     """Whether a sentence holds the kind of fact asked for: a date for 'when', an amount for
     'how much does it cost' (a rate 'per minute' when a rate is asked), a number, a phone number."""
-    pattern = TYPE_RE.get(q.kind)
+    pattern = TYPE_RE.get(q.kind) or (FORM_RE if q.kind == "form" else None)
     if pattern is None:
         return True
     if not pattern.search(text):
@@ -137,6 +138,8 @@ def _shape_bonus(q: Question, text: str) -> float:
         bonus -= 0.25
     elif q.kind in TYPE_RE:
         bonus += 0.12
+    elif q.kind == "form" and FORM_ID_RE.search(text):
+        bonus += 0.14  # 'which form': naming the form answers it better than mentioning one
     elif q.kind in SOFT_TYPE_RE and SOFT_TYPE_RE[q.kind].search(text):
         bonus += 0.08
     if q.kind == "define" and q.subject:
