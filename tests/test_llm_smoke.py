@@ -4,14 +4,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import free_port, served
 
 QUESTIONS = [
     "Who must sign a CALNET exemption request?",
@@ -43,43 +41,16 @@ def _require_smoke_packages() -> Path:
     return model
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def smollm2(tmp_path_factory):
     """llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with SmolLM2-135M-Instruct."""
     model = _require_smoke_packages()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("smollm2") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                                 "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
-                                 "--n_ctx", "4096", "--n_threads", "2", "--verbose", "false"],
-                                stdout=out, stderr=subprocess.STDOUT)
+    port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        for _ in range(240):  # up to about two minutes to load
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"llama_cpp.server did not start: {log.read_text()[-2000:]}")
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "smollm2",
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--verbose", "false"]
+    with served("llama_cpp.server", cmd, tmp_path_factory.mktemp("smollm2") / "server.log", f"{url}/models"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

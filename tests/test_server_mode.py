@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.fixtures import EDITIONS, kb_env, policy_files, policy_text
+from tests.servers import free_port, served
 
 ROOT = Path(__file__).resolve().parents[1]
 KB = [sys.executable, "-m", "kb.cli"]
@@ -22,40 +21,15 @@ ASKERS = 8
 STATUSES = {"answered", "not_found", "out_of_scope"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_url(tmp_path):
     """A Chroma server of its own on a free loopback port, stopped at the end."""
-    port = _free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    log = open(tmp_path / "chroma.log", "w")
-    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, (tmp_path / "chroma.log").read_text()
-            assert time.monotonic() < deadline, "the Chroma server did not start"
-            time.sleep(0.5)
+    cmd = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path / "server"),
+           "--host", "127.0.0.1", "--port", str(port)]
+    with served("the Chroma server", cmd, tmp_path / "chroma.log", f"{url}/api/v2/heartbeat"):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _wait(done, what: str, threads=(), timeout: float = 900) -> None:
