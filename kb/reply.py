@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .text import ABBREV_END_RE
+from .text import sentences as text_sentences
 
 MARKER_RE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 # A sentence ends at . ! or ? (a closing quote or bracket may follow) before a capital, a
@@ -21,17 +21,7 @@ def words_of(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Sentences of a passage or a reply, each line (list item) on its own, text kept exactly."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        parts: list[str] = []
-        for piece in END_RE.split(line.strip()):
-            piece = piece.strip()
-            if piece and parts and ABBREV_END_RE.search(parts[-1]):
-                parts[-1] = f"{parts[-1]} {piece}"
-            elif piece:
-                parts.append(piece)
-        out.extend(parts)
-    return out
+    return text_sentences(text, END_RE)
 
 
 def split(text: str) -> list[str]:

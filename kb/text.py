@@ -90,12 +90,13 @@ ABBREV_END_RE = re.compile(
     r"|\b(?:i\.e|e\.g|U\.S|P\.O)|\b[A-Z])\.$")
 
 
-def sentences(text: str) -> list[str]:
-    """Split a passage into sentences, keeping list items and lines as their own units."""
+def sentences(text: str, end: re.Pattern = SENTENCE_RE) -> list[str]:
+    """Split a passage into sentences, keeping list items and lines as their own units; `end`
+    says where a sentence ends (a reply's rules differ a little), an abbreviation never ends one."""
     out: list[str] = []
     for line in text.split("\n"):
         parts: list[str] = []
-        for piece in SENTENCE_RE.split(line.strip()):
+        for piece in end.split(line.strip()):
             piece = piece.strip()
             if not piece:
                 continue
