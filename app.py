@@ -7,7 +7,6 @@ import streamlit as st
 
 import kb
 from kb import draft, export, generate, lookup, serve, view
-from kb.answer import KnowledgeBase
 from kb.feedback import Feedback
 
 st.set_page_config(page_title="CALNET policy assistant", page_icon="📞", layout="wide")
@@ -17,13 +16,6 @@ SUGGEST = ("Try the policy's own words, name a section (for example `GC 11541`, 
            "`STMM 3-501.0`), or search the **Look up a section** tab. The official manual governs.")
 
 
-@st.cache_resource(show_spinner=False)
-def knowledge_base(home: str, llm: str = "") -> KnowledgeBase:
-    """One knowledge base per process (per index and LLM endpoint); the model and index load in the
-    background while the page draws."""
-    return serve.knowledge_base(kb.get_settings())
-
-
 @st.cache_data(ttl=15, show_spinner=False)
 def summary(home: str) -> dict:
     return kb.index_summary()
@@ -31,12 +23,13 @@ def summary(home: str) -> dict:
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
 def look_up(home: str, generation: str, query: str) -> dict:
-    k = KB  # this session's knowledge base (defined below, before any look-up runs)
-    return lookup.search(k, k.index(), query, limit=10)
+    return lookup.search(KB, KB.index(), query, limit=10)  # KB: defined below, before any look-up
 
 
 HOME = str(kb.get_settings().home)
-KB = knowledge_base(HOME, f"{kb.get_settings().llm_url or ''} {kb.get_settings().llm_model or ''}")
+# One knowledge base per process and settings (kb.serve keeps it, like st.cache_resource would);
+# the model and index load in the background while the page draws.
+KB = serve.knowledge_base(kb.get_settings())
 state = st.session_state
 state.setdefault("turns", [])
 state.setdefault("ids", itertools.count(1))
@@ -227,7 +220,7 @@ with chat:
             with st.chat_message("user"):
                 st.markdown(view.escape_md(question))
             with st.chat_message("assistant"):
-                if KB.settings.llm_url and KB.settings.llm_model:
+                if KB.settings.llm_mode:
                     # LLM mode: verified sentences appear as they arrive; the cited turn replaces them.
                     reply = generate.stream(KB, question, history())
                     st.write_stream(view.escape_md(piece) for piece in reply)

@@ -82,7 +82,7 @@ class KnowledgeBase:
         guide = guidance(self, idx, q, ret, cites)
         result = _result(q, "answered", text, cites, guide, t0, t1)
         # Optional LLM mode (kb/generate.py): verified fluent answer, else this extractive result.
-        if self.settings.llm_url and self.settings.llm_model:
+        if self.settings.llm_mode:
             from .generate import answer as llm_answer
 
             return llm_answer(self.settings, question, history, ret.hits, result)
@@ -168,11 +168,7 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[dict]]:
 
 def coverage(idx) -> str:
     """A plain sentence saying what the indexed documents cover (worked out once per generation)."""
-    text = getattr(idx, "_coverage_text", None)
-    if text is None:
-        text = _coverage(idx)
-        idx._coverage_text = text  # the Index object is one generation's, so this never goes stale
-    return text
+    return idx.memo("coverage", lambda: _coverage(idx))
 
 
 def _coverage(idx) -> str:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
 
     @property
+    def llm_mode(self) -> bool:
+        """Answers go through the LLM endpoint only when both its address and model are set."""
+        return bool(self.llm_url and self.llm_model)
+
+    @property
     def location(self) -> str:
         return self.chroma_url or str(self.home.resolve() / "chroma")
 

@@ -77,11 +77,10 @@ def _pool(kb, idx, path: str) -> list[int]:
 
 def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
     """(label, record position, sentence) per step; the same for every question on this path."""
-    cache = getattr(idx, "_guide_cache", None)
-    if cache is None:
-        cache = idx._guide_cache = {}
-    if path in cache:
-        return cache[path]
+    return idx.memo(("guide", path), lambda: _find_steps(kb, idx, path))
+
+
+def _find_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
     pool = _pool(kb, idx, path)
     used: set[tuple[int, str]] = set()
     steps = []
@@ -104,7 +103,6 @@ def _fixed_steps(kb, idx, path: str) -> list[tuple[str, int, str]]:
         if best and best_cov >= MIN_STEP_COVERAGE:
             used.add(best)
             steps.append((label, best[0], best[1]))
-    cache[path] = steps
     return steps
 
 

@@ -78,6 +78,13 @@ class Index:
         self._joined: str | None = None  # all texts lower-cased in one string, on first phrase search
         self._starts: list[int] = []
         self._plain = True
+        self._memo: dict = {}
+
+    def memo(self, key, make):
+        """`make()` worked out once for this index; the object is one generation's, so never stale."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def files(self) -> dict:

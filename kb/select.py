@@ -36,12 +36,14 @@ FORM_ID_RE = re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+", re.I)  # 'F
 FORM_RE = re.compile(rf"{FORM_ID_RE.pattern}|\bform\b", re.I)
 TYPE_RE = {"date": DATE_RE, "money": MONEY_RE, "number": NUMBER_RE, "phone": PHONE_RE, "email": EMAIL_RE}
 SOFT_TYPE_RE = {"duration": DURATION_RE, "when": DURATION_RE, "form": FORM_RE}
+# A sentence without one of these does not answer the question ('which form' needs a form named).
+REQUIRED_RE = {**TYPE_RE, "form": FORM_RE}
 
 
 def answers_type(q: Question, text: str) -> bool:
     """Whether a sentence holds the kind of fact asked for: a date for 'when', an amount for
     'how much does it cost' (a rate 'per minute' when a rate is asked), a number, a phone number."""
-    pattern = TYPE_RE.get(q.kind) or (FORM_RE if q.kind == "form" else None)
+    pattern = REQUIRED_RE.get(q.kind)
     if pattern is None:
         return True
     if not pattern.search(text):
