@@ -15,6 +15,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install -q --upgrade pip==25.3
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m kb.int8_build
 	touch $@
 
 venv: $(BIN)/.installed

