@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         "minilm-int8", description="all-MiniLM-L6-v2 as int8 ONNX (default, faster), or on PyTorch")
     model_cache: Path | None = Field(None, description="where the int8 model is built once (default: "
                                      "share/kb-models in the Python environment)")
-    ingest_batch: int = Field(256, ge=1, description="chunks embedded and written per batch by `kb ingest`")
+    ingest_batch: int = Field(1024, ge=1, description="chunks embedded and written per batch by `kb ingest`")
     stale_days: int = Field(365, description="documents fetched longer ago than this are listed as stale")
     sources: Path | None = Field(None, description="sources file for `kb fetch` (default: sources.toml "
                                  "in KB_DOCS, else the project's data/stmm/sources.toml)")
