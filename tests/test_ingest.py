@@ -75,3 +75,19 @@ def test_cli_ingest_and_stats_on_the_real_excerpts(corpus_dir, tmp_path):
     for ref in ("STMM 3-501.0", "SAM 4605", "GC 11541", "PCC 12120", "STMM 0507.0"):
         assert ref in stats
     assert f"Documents:  {n}" in stats
+
+
+def test_an_index_written_with_text_in_the_document_field_still_reads(settings, tmp_path):
+    """Indexes written before chunk text moved into the metadata keep answering after an upgrade."""
+    docs = tmp_path / "docs"
+    write(docs, "a.md", POLICY.format(verb="order"))
+    Ingester(settings).run([docs])
+    store = Store(settings)
+    got = store.chunks.get(include=["embeddings", "metadatas"])
+    metas = [dict(m) for m in got["metadatas"]]
+    texts = [m.pop("text") for m in metas]
+    store.chunks.delete(ids=got["ids"])  # an upsert would keep the metadata's text key
+    store.chunks.add(ids=got["ids"], embeddings=got["embeddings"], documents=texts, metadatas=metas)
+    assert all("text" not in m for m in store.chunks.get(include=["metadatas"])["metadatas"])
+    texts_now, _ = _texts(settings)
+    assert "order pagers" in texts_now["a.md"]
