@@ -91,3 +91,12 @@ def test_the_int8_model_is_built_once_when_two_processes_need_it(tmp_path):
     assert len(paths) == 1 and Path(paths.pop()).parent == cache
     assert sum("building the int8 embedding model" in err for _, err in outs) == 1
     assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == [next(cache.glob("*.onnx")).name]
+
+
+def test_a_question_time_vector_does_not_depend_on_the_texts_beside_it():
+    from kb import embed
+
+    text = "Who signs a fixture exemption request?"
+    alone = embed.embed([text])[0]
+    beside = embed.embed(["ok", text, "A long fixture sentence about invoices and telephone bills. " * 4])[1]
+    assert alone == beside
