@@ -6,7 +6,7 @@ import itertools
 import streamlit as st
 
 import kb
-from kb import draft, export, generate, lookup, serve, view
+from kb import draft, export, lookup, serve, view
 from kb.feedback import Feedback
 
 st.set_page_config(page_title="CALNET policy assistant", page_icon="📞", layout="wide")
@@ -220,14 +220,12 @@ with chat:
             with st.chat_message("user"):
                 st.markdown(view.escape_md(question))
             with st.chat_message("assistant"):
-                if KB.settings.llm_mode:
-                    # LLM mode: verified sentences appear as they arrive; the cited turn replaces them.
-                    reply = generate.stream(KB, question, history())
+                # Text appears as the reader gives it (LLM mode: sentence by sentence, each verified);
+                # the cited turn replaces it below.
+                with st.spinner("Finding the answer in the documents..."):
+                    reply = KB.ask(question, history=history(), stream=True)
                     st.write_stream(view.escape_md(piece) for piece in reply)
-                    result = reply.result
-                else:
-                    with st.spinner("Finding the answer in the documents..."):
-                        result = KB.ask(question, history=history())
+                result = reply.result
         turn = {"id": next(state.ids), "question": question, "result": result}
         state.turns.append(turn)
         with pending.container():

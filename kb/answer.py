@@ -5,7 +5,7 @@ import re
 import threading
 import time
 
-from . import embed
+from . import embed, readers
 from . import index as index_mod
 from .citations import citation
 from .config import Settings, get_settings
@@ -28,9 +28,11 @@ MAX_UNKNOWN = 0.4  # share of the question's words that no document uses  # a qu
 class KnowledgeBase:
     """A loaded index and the model, ready to answer many questions (load once, ask often)."""
 
-    def __init__(self, settings: Settings | None = None, store: Store | None = None):
+    def __init__(self, settings: Settings | None = None, store: Store | None = None, reader=None):
         self.settings = settings or get_settings()
         self.store = store or Store(self.settings)
+        # How answers are worded (kb/readers.py): extractive, or a verified LLM answer in LLM mode.
+        self.reader = reader or readers.for_settings(self.settings)
         self._index: index_mod.Index | None = None
         self._lock = threading.Lock()
 
@@ -52,15 +54,35 @@ class KnowledgeBase:
         if idx.records:
             prepare(self, idx)
 
-    def ask(self, question: str, history: list[dict] | None = None) -> dict:
+    def ask(self, question: str, history: list | None = None, stream: bool = False):
+        """The one way to an answer: the JSON contract for a question (and the conversation before
+        it: earlier questions as strings, or {"question", "answer"} turns). With stream=True, a
+        readers.Stream to iterate for text pieces, whose .result is the same JSON afterwards."""
+        d = self.draft(question, history)
+        return readers.Stream(self.reader, d) if stream else self.reader.read(d)
+
+    def ask_after(self, earlier: list[str], question: str) -> dict:
+        """Ask the earlier questions in order as one conversation, then the question itself."""
+        turns: list[dict] = []
+        for q in earlier:
+            turns.append({"question": q, "answer": self.ask(q, history=list(turns))["answer"]})
+        return self.ask(question, history=turns)
+
+    def draft(self, question: str, history: list | None = None) -> readers.Draft:
+        """The extractive pipeline for a question: its cited result and the passages it read."""
+        turns = _turns(history)
         t0 = time.perf_counter()
-        q = analyse(question, history)
+        q = analyse(question, turns)
         idx = self.index()
+
+        def done(result: dict, hits=()) -> readers.Draft:
+            return readers.Draft(question, turns, result, list(hits))
+
         if not q.text:
-            return _abstain(q, "out_of_scope", f"{EMPTY} {coverage(idx)}", t0, t0)
+            return done(_abstain(q, "out_of_scope", f"{EMPTY} {coverage(idx)}", t0, t0))
         if not idx.records:
-            return _abstain(q, "not_found", f"{NOT_FOUND} The index is empty: add documents to "
-                                            "data/stmm/ and run `kb ingest`.", t0, t0)
+            return done(_abstain(q, "not_found", f"{NOT_FOUND} The index is empty: add documents to "
+                                                 "data/stmm/ and run `kb ingest`.", t0, t0))
         qvec = embed.embed_query(q.query[:2000])
         ret = retrieve(idx, self.store, q.query, k=10, vector=qvec, phrase=q.subject)
         t1 = time.perf_counter()
@@ -74,19 +96,24 @@ class KnowledgeBase:
 
             verdict = judge(q, cands, on_path=detect(q) is not None, unknown=unknown_share(idx, q))
             if verdict:
-                return _abstain(q, verdict, _abstain_text(verdict, idx, ret), t0, t1)
+                return done(_abstain(q, verdict, _abstain_text(verdict, idx, ret), t0, t1), ret.hits)
             chosen = choose(cands, yesno=q.kind == "yesno")
         text, cites = compose(chosen)
         from .guide import guidance
 
         guide = guidance(self, idx, q, ret, cites)
-        result = _result(q, "answered", text, cites, guide, t0, t1)
-        # Optional LLM mode (kb/generate.py): verified fluent answer, else this extractive result.
-        if self.settings.llm_mode:
-            from .generate import answer as llm_answer
+        return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits)
 
-            return llm_answer(self.settings, question, history, ret.hits, result)
-        return result
+
+def _turns(history: list | None) -> list[dict]:
+    """The conversation so far as {"question", "answer"} turns (a bare string is a question)."""
+    out = []
+    for h in history or []:
+        if isinstance(h, str):
+            out.append({"question": h})
+        elif isinstance(h, dict) and isinstance(h.get("question"), str):
+            out.append(h)
+    return out
 
 
 def judge(q: Question, cands: list[Candidate], on_path: bool = False, unknown: float = 0.0) -> str | None:

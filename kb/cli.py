@@ -73,6 +73,24 @@ def render_answer(r: dict) -> str:
     return "\n".join(lines).rstrip()
 
 
+def parse_line(line: str) -> tuple[str, list[str]]:
+    """A question line of `kb ask --file`: plain text, or a JSON object {"question": ...,
+    "history": ["earlier question", ...]} for a follow-up."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            return text, []
+        if isinstance(obj, dict) and isinstance(obj.get("question"), str):
+            history = obj.get("history") or []
+            if not isinstance(history, list):
+                history = [history]
+            return obj["question"], [h if isinstance(h, str) else str((h or {}).get("question", ""))
+                                     for h in history if h]
+    return text, []
+
+
 def cmd_ask(args) -> int:
     from .answer import KnowledgeBase
 
@@ -82,7 +100,8 @@ def cmd_ask(args) -> int:
         with src:
             for line in src:
                 if line.strip():
-                    r = kb.ask(line.strip())
+                    question, earlier = parse_line(line)
+                    r = kb.ask_after(earlier, question)
                     print(json.dumps(r, ensure_ascii=False), flush=True)
         return 0
     question = " ".join(args.question) if args.question else sys.stdin.read()
@@ -225,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("ask", help="answer a question with citations")
     q.add_argument("question", nargs="*", help="the question (or read it from stdin)")
     q.add_argument("--json", action="store_true", help="print the JSON contract")
-    q.add_argument("--file", help="one question per non-empty line; JSON Lines out ('-' for stdin)")
+    q.add_argument("--file", help="one question per non-empty line, or a JSON object line {\"question\", \"history\"} for a "
+                   "follow-up; JSON Lines out ('-' for stdin)")
     q.set_defaults(func=cmd_ask)
 
     q = sub.add_parser("lookup", help="show a section by reference, or sections matching keywords")

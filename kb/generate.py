@@ -3,49 +3,75 @@ from __future__ import annotations
 
 import logging
 import time
-from contextvars import ContextVar
+from collections.abc import Iterator
 
 from . import llm, prompt
+from .readers import Draft
 from .reply import split
 from .verify import Verifier
 from .wording import NOT_FOUND
 
 log = logging.getLogger(__name__)
-# Set by stream(): KnowledgeBase.ask then hands over its inputs instead of calling the endpoint.
-_capture: ContextVar[dict | None] = ContextVar("kb_llm_capture", default=None)
 
 
-def answer(settings, question: str, history: list[dict] | None, hits, extractive: dict) -> dict:
-    """The LLM answer for a question the extractive pipeline answered, or that extractive answer
-    (mode 'extractive') when the endpoint fails, abstains or no sentence survives verification."""
-    box = _capture.get()
-    if box is not None:
-        box.update(settings=settings, question=question, history=history, hits=hits, extractive=extractive)
-        return extractive
-    t0 = time.perf_counter()
-    passages = prompt.select(hits, extractive)
-    checker = Verifier(passages)
-    try:
-        reply = llm.chat(settings, prompt.messages(question, history, passages, NOT_FOUND))
-    except llm.LLMError as e:
-        log.warning("LLM mode: %s; answering extractively", e)
-        return finish(extractive, checker, t0)
-    for sentence in split(reply):
-        checker.feed(sentence, NOT_FOUND)
-    return finish(extractive, checker, t0)
+class LLMReader:
+    """Reads a draft with the model: the LLM answer for a question the extractive pipeline
+    answered, or that extractive answer (mode 'extractive') when the endpoint fails, abstains or no
+    sentence survives verification. Questions the pipeline did not answer never reach the model."""
 
+    mode = "llm"
 
-def prepare(kb, question: str, history: list[dict] | None = None) -> dict:
-    """Run the extractive pipeline without calling the endpoint: {'extractive': result} and, when
-    LLM mode would take over, also the settings, question, history and retrieved hits it would use."""
-    box: dict = {}
-    token = _capture.set(box)
-    try:
-        result = kb.ask(question, history)
-    finally:
-        _capture.reset(token)
-    box["extractive"] = result
-    return box
+    def __init__(self, settings):
+        self.settings = settings
+
+    def read(self, draft: Draft) -> dict:
+        if not draft.answered:
+            return draft.result
+        t0 = time.perf_counter()
+        passages = prompt.select(draft.hits, draft.result)
+        checker = Verifier(passages)
+        try:
+            reply = llm.chat(self.settings, self._messages(draft, passages))
+        except llm.LLMError as e:
+            log.warning("LLM mode: %s; answering extractively", e)
+            return finish(draft.result, checker, t0)
+        for sentence in split(reply):
+            checker.feed(sentence, NOT_FOUND)
+        return finish(draft.result, checker, t0)
+
+    def pieces(self, draft: Draft, out: dict) -> Iterator[str]:
+        """Verified sentences as the model streams them; out['result'] is set at the end."""
+        extractive = draft.result
+        if not draft.answered:
+            out["result"] = extractive
+            yield extractive["answer"]
+            return
+        t0 = time.perf_counter()
+        passages = prompt.select(draft.hits, extractive)
+        checker = Verifier(passages)
+        shown, buffer, done = 0, "", 0
+        try:
+            for delta in llm.chat_stream(self.settings, self._messages(draft, passages)):
+                buffer += delta
+                units = split(buffer)
+                for sentence in units[done:-1]:  # the last unit may still be growing
+                    checker.feed(sentence, NOT_FOUND)
+                done = max(done, len(units) - 1)
+                if checker.claims and shown < len(checker.kept):
+                    yield (" " if shown else "") + " ".join(checker.kept[shown:])
+                    shown = len(checker.kept)
+            for sentence in split(buffer)[done:]:
+                checker.feed(sentence, NOT_FOUND)
+        except llm.LLMError as e:
+            log.warning("LLM mode: %s", e)
+        result = out["result"] = finish(extractive, checker, t0)
+        text = result["answer"]
+        prefix = " ".join(checker.kept[:shown])
+        yield text[len(prefix):] if result["mode"] == "llm" and text.startswith(prefix) else text
+
+    @staticmethod
+    def _messages(draft: Draft, passages) -> list[dict]:
+        return prompt.messages(draft.question, draft.history, passages, NOT_FOUND)
 
 
 def finish(extractive: dict, checker: Verifier, t0: float) -> dict:
@@ -84,49 +110,3 @@ def _guidance(extractive: dict, cites: list[dict]) -> dict | None:
             ns.append(m)
         steps.append(dict(step, cite=ns))
     return dict(guide, steps=steps)
-
-
-class Stream:
-    """Streaming LLM answer for the app: iterate for the answer text, verified sentence by sentence
-    (`st.write_stream(s)`); afterwards `s.result` holds the same JSON contract as KnowledgeBase.ask.
-    Without LLM mode, or when the question is not answered, the whole answer comes as one piece."""
-
-    def __init__(self, kb, question: str, history: list[dict] | None = None):
-        self.kb, self.question, self.history = kb, question, history
-        self.result: dict | None = None
-
-    def __iter__(self):
-        box = prepare(self.kb, self.question, self.history)
-        extractive = box["extractive"]
-        if "hits" not in box:
-            self.result = extractive
-            yield extractive["answer"]
-            return
-        t0 = time.perf_counter()
-        passages = prompt.select(box["hits"], extractive)
-        checker = Verifier(passages)
-        msgs = prompt.messages(box["question"], box["history"], passages, NOT_FOUND)
-        shown, buffer, done = 0, "", 0
-        try:
-            for delta in llm.chat_stream(box["settings"], msgs):
-                buffer += delta
-                units = split(buffer)
-                for sentence in units[done:-1]:  # the last unit may still be growing
-                    checker.feed(sentence, NOT_FOUND)
-                done = max(done, len(units) - 1)
-                if checker.claims and shown < len(checker.kept):
-                    yield (" " if shown else "") + " ".join(checker.kept[shown:])
-                    shown = len(checker.kept)
-            for sentence in split(buffer)[done:]:
-                checker.feed(sentence, NOT_FOUND)
-        except llm.LLMError as e:
-            log.warning("LLM mode: %s", e)
-        self.result = finish(extractive, checker, t0)
-        text = self.result["answer"]
-        prefix = " ".join(checker.kept[:shown])
-        yield text[len(prefix):] if self.result["mode"] == "llm" and text.startswith(prefix) else text
-
-
-def stream(kb, question: str, history: list[dict] | None = None) -> Stream:
-    """See Stream: `s = stream(kb, q, history); st.write_stream(s); show(s.result)`."""
-    return Stream(kb, question, history)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ingest.refs import Ref, find_refs
 
-from .text import WORD_RE, tokens
+from .text import WORD_RE, sentences, tokens
 
 MAX_CHARS = 2000  # the part of a very long question that is analysed
 
@@ -143,6 +143,6 @@ def analyse(text: str, history: list[dict] | None = None) -> Question:
 
 def _last_question(text: str) -> str:
     """The sentence that asks, when a question comes with context: '... What should we do?'."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    parts = sentences(text)
     asks = [p for p in parts if p.endswith("?")]
     return asks[-1] if asks else text

@@ -3,25 +3,15 @@ from __future__ import annotations
 
 import re
 
-from .text import sentences as text_sentences
+from .text import sentences
 
 MARKER_RE = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-# A sentence ends at . ! or ? (a closing quote or bracket may follow) before a capital, a
-# subdivision '(c) ' or a list dash; '(STD. 65)' or 'No. 2' does not end one. In a reply, a
-# marker closed by a full stop always ends one.
-END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z]|\([a-z0-9]{1,4}\)\s|[•\-–]\s)"
-                    r"|(?<=\][.!?])\s+")
 MARKERS_AFTER_END_RE = re.compile(r"([.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 
 
 def words_of(text: str) -> str:
     """Lower-case words and numbers joined by single spaces, for comparing runs of text."""
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a passage or a reply, each line (list item) on its own, text kept exactly."""
-    return text_sentences(text, END_RE)
 
 
 def split(text: str) -> list[str]:

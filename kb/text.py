@@ -84,19 +84,23 @@ def bigrams(toks: list[str]) -> set[tuple[str, str]]:
     return set(zip(toks, toks[1:]))
 
 
-SENTENCE_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9•\-])")
+# A sentence ends at . ! or ? (a closing quote or bracket may follow) before a capital or a digit,
+# a subdivision '(c) ', a bullet or a list dash; '(STD. 65)' or 'No. 2' does not end one (see
+# ABBREV_END_RE). In a reply, a marker closed by a full stop ('... [2].') always ends one.
+SENTENCE_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z0-9•]|\([a-z0-9]{1,4}\)\s|[\-–]\s)"
+                         r"|(?<=\][.!?])\s+")
 ABBREV_END_RE = re.compile(
     r"(?:\b(?:No|Nos|Sec|Secs|Inc|Co|Corp|vs|St|Gov|Cal|Stats|ch|Rev|Tax|Dept|Govt|Pub|Cont|Art|Div|Ch|Mr|Ms|Dr|Jr|Sr|Ltd|approx|etc|STD|Std|Form|Vol|Att)"
     r"|\b(?:i\.e|e\.g|U\.S|P\.O)|\b[A-Z])\.$")
 
 
-def sentences(text: str, end: re.Pattern = SENTENCE_RE) -> list[str]:
-    """Split a passage into sentences, keeping list items and lines as their own units; `end`
-    says where a sentence ends (a reply's rules differ a little), an abbreviation never ends one."""
+def sentences(text: str) -> list[str]:
+    """The one sentence splitter (passages, replies, questions): list items and lines are units of
+    their own, and an abbreviation never ends a sentence."""
     out: list[str] = []
     for line in text.split("\n"):
         parts: list[str] = []
-        for piece in end.split(line.strip()):
+        for piece in SENTENCE_RE.split(line.strip()):
             piece = piece.strip()
             if not piece:
                 continue

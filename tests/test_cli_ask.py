@@ -51,3 +51,17 @@ def test_eval_reports_each_question_and_the_total(env, tmp_path):
     assert out.returncode == 0, out.stdout
     assert "PASS a:" in out.stdout and "PASS b:" in out.stdout and "FAIL c:" in out.stdout
     assert "passed 2/3" in out.stdout
+
+
+def test_a_json_line_is_a_follow_up_read_with_its_earlier_questions(env, tmp_path):
+    qs = tmp_path / "q.txt"
+    qs.write_text(json.dumps({"question": "Who has to sign it?",
+                              "history": ["How do I request a CALNET exemption?"]}) + "\n"
+                  + json.dumps({"question": "which form registers them?",
+                                "history": ["What does an Agency Telecommunications Representative do?"]}) + "\n")
+    out = _kb(env, "ask", "--json", "--file", str(qs))
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]  # earlier questions are not printed
+    assert [r["question"] for r in rows] == ["Who has to sign it?", "which form registers them?"]
+    assert "Agency Information Officer" in rows[0]["answer"]
+    assert rows[1]["status"] == "answered" and "CDT-965" in rows[1]["answer"]

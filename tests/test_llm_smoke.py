@@ -107,10 +107,8 @@ def test_a_weak_model_never_puts_an_unsupported_sentence_in_front_of_the_user(kb
 
 
 def test_streaming_from_the_real_server_shows_only_the_verified_answer(kbs, corpus_dir):
-    from kb.generate import stream
-
     llm_kb, plain_kb = kbs
-    s = stream(llm_kb, QUESTIONS[0])
+    s = llm_kb.ask(QUESTIONS[0], stream=True)
     text = "".join(s)
     assert text == s.result["answer"]
     _check(s.result, plain_kb.ask(QUESTIONS[0]), corpus_dir)

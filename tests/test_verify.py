@@ -32,10 +32,10 @@ INVENTED = [
 
 
 def _passages_for(kb, question: str):
-    from kb import generate, prompt
+    from kb import prompt
 
-    box = generate.prepare(kb, question)
-    return prompt.select(box["hits"], box["extractive"]) if "hits" in box else []
+    d = kb.draft(question)
+    return prompt.select(d.hits, d.result) if d.answered else []
 
 
 def _negate(s: str) -> str | None:
