@@ -156,7 +156,8 @@ def lookup_panel() -> None:
         for s in res["sections"]:
             with st.container(border=True):
                 st.markdown(f"**{view.escape_md(s['ref'] + (s['subdivision'] or ''))}** · "
-                            f"{view.link(s['title'], s['url'])}")
+                            f"{view.link(s['title'], s['url'])}"
+                            + (f" · *{view.escape_md(s['version'])}*" if s.get("version") else ""))
                 st.caption(f"Source: {s['doc']}" + (f" · pages {', '.join(map(str, s['pages']))}" if s["pages"] else ""))
                 st.markdown(view.escape_md(s["text"]).replace("\n", "  \n"))
                 st.code(s["citation"], language=None, wrap_lines=True)

@@ -1,28 +1,30 @@
-"""Cited extractive answers: retrieve, pick sentences, cite each one, or abstain and say what is covered."""
+"""Cited extractive answers: retrieve, score each sentence once, answer with the best or say what is not stated."""
 from __future__ import annotations
 
 import re
 import threading
 import time
 
-from . import embed, readers
-from . import index as index_mod
-from .citations import citation
+import numpy as np
+
+from . import embed, features, index as index_mod, lexicon, readers, routes, scorer, select, versions
+from .compose import abstain_text, compose, coverage, nearest_records
 from .config import Settings, get_settings
+from .guide import guidance
 from .question import Question, analyse
-from .retrieve import Retrieval, retrieve, section_rows
-from .select import TYPE_RE, Candidate, answers_type, candidates, choose, is_title, unknown_share
+from .retrieve import Hit, Retrieval, adjacent, retrieve, section_rows, widen
+from .select import MIN_PROSE, choose, nearest
 from .store import Store
 from .text import sentences
 from .wording import EMPTY, NOT_FOUND, OUT_OF_SCOPE  # noqa: F401 (also read from here)
 
 
-# Calibrated on the development questions (see README, "How answers are chosen").
-MIN_SCORE = 0.40  # best sentence score below this: the documents don't answer
-MIN_LEXICAL = 0.34  # share of the question's weighted terms the best sentence (or its passage) holds
-MIN_LEXICAL_ON_PATH = 0.20
-OOS_DENSE = 0.30
-MAX_UNKNOWN = 0.4  # share of the question's words that no document uses  # a question outside the field needs at least this similarity to be answered
+ROUTE_PASSAGES = 8  # passages of a guided path's own sections added to the candidates
+# A question plainly on a path (its examples this much closer than the others') that asks whether it
+# may, or how to, do something (not for one fact) is answered from the path's own sections.
+PATH_QUESTION_LEAD = 0.1
+WHETHER_OR_HOW = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:can|could|may|must|do|does|is|are|should|would|will|am)\b"
+                            r"|^\s*how (?:do|can|should|would|does|to)\b|\bwhat (?:should|do|must|can) (?:we|i)\b.*\bdo\b", re.I)
 
 
 class KnowledgeBase:
@@ -50,8 +52,11 @@ class KnowledgeBase:
 
         idx = self.index()
         embed.embed(["warm up"])
+        routes.warm()
         coverage(idx)
         if idx.records:
+            lexicon.for_index(idx)
+            versions.of_index(idx)
             prepare(self, idx)
 
     def ask(self, question: str, history: list | None = None, stream: bool = False):
@@ -72,37 +77,68 @@ class KnowledgeBase:
         """The extractive pipeline for a question: its cited result and the passages it read."""
         turns = _turns(history)
         t0 = time.perf_counter()
-        q = analyse(question, turns)
         idx = self.index()
+        q = analyse(question, turns, idx)
 
-        def done(result: dict, hits=()) -> readers.Draft:
-            return readers.Draft(question, turns, result, list(hits))
+        def done(result: dict, hits=(), cands=(), path=None) -> readers.Draft:
+            return readers.Draft(question, turns, result, list(hits), list(cands), path, vector=qvec,
+                                 sections=[h.record.section for h in hits[:3]], in_field=q.in_field)
+
+        qvec = None
 
         if not q.text:
-            return done(_abstain(q, "out_of_scope", f"{EMPTY} {coverage(idx)}", t0, t0))
+            return done(_result(q, "out_of_scope", f"{EMPTY} {coverage(idx)}", [], None, t0, t0))
         if not idx.records:
-            return done(_abstain(q, "not_found", f"{NOT_FOUND} The index is empty: add documents to "
-                                                 "data/stmm/ and run `kb ingest`.", t0, t0))
-        qvec = embed.embed_query(q.query[:2000])
-        ret = retrieve(idx, self.store, q.query, k=10, vector=qvec, phrase=q.subject)
+            return done(_result(q, "not_found", f"{NOT_FOUND} The index is empty: add documents to "
+                                                "data/stmm/ and run `kb ingest`.", [], None, t0, t0))
+        qvec = embed.embed_query(f"{q.fixed} {q.context}".strip()[:2000])
+        q.kind = "lookup" if q.ref_only else routes.kind(qvec)
+        vers = versions.of_index(idx)
+        words = q.query != q.fixed and embed.embed_query(q.query[:2000])  # the question in the documents' words
+        ret = retrieve(idx, self.store, q.query, k=10, vector=qvec, phrase=q.subject, also=words or None,
+                       prefer=lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section)))
         t1 = time.perf_counter()
+        a = self.settings.answer
+        path, lead = None, 0.0
+        if q.in_field or ret.routed_sections:
+            path, lead = routes.path(qvec, a.route_margin, [h.record.section for h in ret.hits[:3]], a.route_home_bonus)
+            if q.follow_up and q.context:  # a follow-up stays on the path of the question it follows
+                before, _ = routes.path(embed.embed_query(q.context[:2000]), a.route_margin)
+                path = before or path
+        homes = routes.homes(path)
+        version_of = lambda i: versions.label(vers[i])  # noqa: E731
         if q.ref_only and ret.routed_sections:
-            chosen = _section_opening(idx, ret)
+            fits = lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section))  # noqa: E731
+            chosen = _section_opening(idx, ret, fits, lexicon.for_index(idx)[1].known)
+            cands = []
         else:
-            cands = candidates(idx, q, ret.hits, qvec)
-            if q.kind in TYPE_RE:  # 'when did', 'how many', 'what number': only sentences holding one
-                cands = [c for c in cands if answers_type(q, c.text)]
-            from .guide import detect
-
-            verdict = judge(q, cands, on_path=detect(q) is not None, unknown=unknown_share(idx, q))
-            if verdict:
-                return done(_abstain(q, verdict, _abstain_text(verdict, idx, ret), t0, t1), ret.hits)
-            chosen = choose(cands, yesno=q.kind == "yesno")
-        text, cites = compose(chosen)
-        from .guide import guidance
-
-        guide = guidance(self, idx, q, ret, cites)
-        return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits)
+            _, speller = lexicon.for_index(idx)
+            pool = [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
+            pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
+            hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
+            cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None), a)
+            # A question that asks whether or how to go down a guided path is answered from the path's
+            # own sections: recognising the path (with its margin) is the decision.
+            path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \
+                and q.fact.kind is None \
+                and any(c.f("route_home") and select.eligible(c) for c in cands)
+            if path_question:
+                cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]
+            ok = path_question or scorer.confidence(cands, a) >= a.cut
+            chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
+        if not chosen:
+            status = "not_found" if q.in_field or ret.routed_sections else "out_of_scope"
+            absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections]
+            near = nearest(cands) if status == "not_found" else []
+            cites: list[dict] = []
+            guide = guidance(self, idx, q, ret, cites, path) if status == "not_found" else None
+            result = _result(q, status, abstain_text(status, idx, q, absent, near), cites, guide, t0, t1)
+            if near:
+                result["nearest"] = nearest_records(near)
+            return done(result, ret.hits, cands, path)
+        text, cites = compose(chosen, version_of)
+        guide = guidance(self, idx, q, ret, cites, path)
+        return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
 
 
 def _turns(history: list | None) -> list[dict]:
@@ -116,124 +152,30 @@ def _turns(history: list | None) -> list[dict]:
     return out
 
 
-def judge(q: Question, cands: list[Candidate], on_path: bool = False, unknown: float = 0.0) -> str | None:
-    """None when the best sentence answers the question, else 'not_found' or 'out_of_scope'.
-    A question that is plainly about ordering or an exemption (on_path) needs less word overlap."""
-    miss = "not_found" if q.in_field else "out_of_scope"
-    if not cands or unknown >= MAX_UNKNOWN:
-        return miss
-    best = cands[0]
-    if not q.in_field and max(best.dense, best.hit.dense) < OOS_DENSE:
-        return "out_of_scope"
-    if best.score < MIN_SCORE or best.lexical < (MIN_LEXICAL_ON_PATH if on_path else MIN_LEXICAL):
-        return miss
-    if not answers_type(q, best.text):
-        return miss
-    return None
-
-
-def _section_opening(idx, ret: Retrieval, n: int = 3) -> list[Candidate]:
-    """For a bare reference ('SAM 4605'): the first substantive sentences of that section."""
-    hits = [h for h in ret.hits if h.routed]
-    if not hits:
+def _section_opening(idx, ret: Retrieval, fits, known, n: int = 3) -> list[features.Candidate]:
+    """For a bare reference ('SAM 4605'): the first readable sentences of that section, from the
+    version the question's time asks for (the current text by default)."""
+    rows = section_rows(idx, ret.routed_sections[0])
+    if not rows:
         return []
-    doc = hits[0].record.doc
-    rows = [i for i in section_rows(idx, ret.routed_sections[0]) if idx.records[i].doc == doc]
+    doc = next((idx.records[i].doc for i in rows if fits(i)), idx.records[rows[0]].doc)
+    rows = [i for i in rows if idx.records[i].doc == doc and fits(i)] or [i for i in rows if idx.records[i].doc == doc]
     sub = next((r.subdivision for r in ret.refs if r.subdivision), None)
     if sub:  # 'GC 11541(b)': start at subdivision (b)
         top = sub.split(")")[0] + ")"
         rows = [i for i in rows if idx.records[i].subdivision == top] or rows
     hit_by_i = {h.i: h for h in ret.hits}
-    out: list[Candidate] = []
-    from .retrieve import Hit
-
+    out: list[features.Candidate] = []
     for i in rows:
         rec = idx.records[i]
         hit = hit_by_i.get(i) or Hit(i, rec, 0.0, routed=True)
         for k, s in enumerate(sentences(rec.text)):
-            letters = [c for c in s if c.isalpha()]
-            if len(s.split()) < 5 or is_title(s) or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.6):
+            if len(s.split()) < 5 or features.prose(s, known) < MIN_PROSE or re.match(r"^\(?(?:New|Revised|Rev\.)", s):
                 continue
-            if re.match(r"^\(?(?:New|Revised|Rev\.)", s):
-                continue
-            out.append(Candidate(hit, k, s, score=1.0))
+            out.append(features.Candidate(hit, k, s, np.zeros(len(features.NAMES), dtype=np.float32)))
             if len(out) >= n:
                 return out
     return out
-
-
-def _marked(sentence: str, n: int) -> str:
-    s = sentence.rstrip()
-    if s and s[-1] in ".!?":
-        return f"{s[:-1].rstrip()} [{n}]{s[-1]}"
-    return f"{s} [{n}]"
-
-
-def compose(chosen: list[Candidate]) -> tuple[str, list[dict]]:
-    """Answer text whose every sentence carries a [n] marker, and the citations they point to."""
-    groups: dict[int, list[Candidate]] = {}
-    for c in chosen:
-        groups.setdefault(c.hit.i, []).append(c)
-    parts: list[str] = []
-    cites: list[dict] = []
-    for group in groups.values():
-        group.sort(key=lambda c: c.k)
-        runs: list[list[Candidate]] = []
-        for c in group:
-            if runs and c.k == runs[-1][-1].k + 1:
-                runs[-1].append(c)
-            else:
-                runs.append([c])
-        for run in runs:
-            n = len(cites) + 1
-            cites.append(citation(run[0].hit.record, " ".join(c.text for c in run), n))
-            for c in run:
-                sep = "\n" if c.text.startswith(("-", "•", "·")) else " "
-                parts.append(sep + _marked(c.text, n))
-    return "".join(parts).strip(), cites
-
-
-def coverage(idx) -> str:
-    """A plain sentence saying what the indexed documents cover (worked out once per generation)."""
-    return idx.memo("coverage", lambda: _coverage(idx))
-
-
-def _coverage(idx) -> str:
-    groups: dict[str, list[str]] = {}
-    for e in idx.files.values():
-        for ref in e.get("sections", []):
-            groups.setdefault(ref.split(" ")[0], []).append(ref.split(" ", 1)[1])
-    names = {"STMM": "STMM chapters", "SAM": "SAM sections", "GC": "Government Code sections",
-             "PCC": "Public Contract Code sections", "RTC": "Revenue and Taxation Code sections"}
-    parts = []
-    for prefix, label in names.items():
-        refs = sorted(set(groups.get(prefix, [])))
-        if refs:
-            shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
-            parts.append(f"{label} {shown}")
-    others = sum(1 for e in idx.files.values() if not e.get("sections"))
-    if others:
-        parts.append(f"{others} other documents (CALNET contract documents, reports and notices)")
-    if not parts:
-        return "The index holds no documents yet."
-    return "The documents cover: " + "; ".join(parts) + "."
-
-
-def _abstain_text(status: str, idx, ret: Retrieval) -> str:
-    lead = NOT_FOUND if status == "not_found" else OUT_OF_SCOPE
-    absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections]
-    if absent:
-        lead += f" {', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not in the indexed documents."
-    text = f"{lead} {coverage(idx)}"
-    if status == "not_found":
-        near = list(dict.fromkeys(h.record.section for h in ret.hits[:5] if h.record.section))[:3]
-        if near:
-            text += f" The nearest passages, which do not answer it, are in {', '.join(near)}."
-    return text
-
-
-def _abstain(q: Question, status: str, text: str, t0: float, t1: float) -> dict:
-    return _result(q, status, text, [], None, t0, t1)
 
 
 def _result(q: Question, status: str, answer: str, cites: list[dict], guide, t0: float, t1: float) -> dict:

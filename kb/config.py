@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Nothing is fetched from a model hub at run time, and Chroma reports nothing home.
@@ -18,10 +18,50 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
+FITTED = Path(__file__).resolve().parent / "data" / "scorer.json"
+
+
+@lru_cache(maxsize=1)
+def fitted() -> dict:
+    """The weights and cuts `python -m kb.fit` wrote for the answer settings."""
+    import json
+
+    return json.loads(FITTED.read_text(encoding="utf-8")) if FITTED.exists() else {}
+
+
+def _fitted(key: str, default):
+    return fitted().get(key, default)
+
+
+class AnswerSettings(BaseModel):
+    """How answers are chosen: the one scoring step's weights and cuts. The defaults are fit on
+    the tuning questions by `python -m kb.fit` (kb/data/scorer.json); override one with
+    KB_ANSWER__<NAME> (for example KB_ANSWER__CUT=0.6)."""
+
+    weights: dict[str, float] = Field(default_factory=lambda: _fitted("weights", {}),
+                                      description="the ranker's weight of each sentence feature (kb/features.py NAMES)")
+    decide_weights: dict[str, float] = Field(default_factory=lambda: _fitted("decide_weights", {}),
+                                             description="the decision model's weights (kb/scorer.py DECIDE)")
+    decide_bias: float = Field(default_factory=lambda: _fitted("decide_bias", 0.0),
+                               description="the decision model's intercept")
+    cut: float = Field(default_factory=lambda: _fitted("cut", 0.5),
+                       description="the best sentence answers only when the decision model gives it this "
+                                   "probability or more; set for precision, since a wrong cited answer costs "
+                                   "more than 'not stated'")
+    runner_up: float = Field(default_factory=lambda: _fitted("runner_up", 1.0),
+                             description="another sentence joins the answer when its ranker score (log-odds) is "
+                                         "within this of the best one's")
+    route_margin: float = Field(default_factory=lambda: _fitted("route_margin", 0.06),
+                                description="a guided path needs its examples this much closer than the others'")
+    route_home_bonus: float = Field(default_factory=lambda: _fitted("route_home_bonus", 0.03),
+                                    description="added to a path's score when the best passages come from its sections")
+    max_sentences: int = Field(3, description="sentences in an answer at most (with their context)")
+
+
 class Settings(BaseSettings):
     """Where the index lives, where documents come from, and the optional services."""
 
-    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore", env_nested_delimiter="__")
 
     home: Path = Field(Path(".kb"), description="folder holding the index and local databases")
     docs: Path = Field(Path("data/stmm"), description="default documents folder for `kb ingest`")
@@ -42,6 +82,7 @@ class Settings(BaseSettings):
     fetch_retries: int = Field(2, description="further tries after a timeout, a 5xx or a dropped connection")
     fetch_backoff_s: float = Field(1.0, description="first pause before a retry, doubled each time")
     fetch_max_mb: float = Field(25.0, description="downloads larger than this are refused")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="how answers are chosen")
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

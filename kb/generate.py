@@ -5,7 +5,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from . import llm, prompt
+from . import facts, llm, prompt
 from .readers import Draft
 from .reply import split
 from .verify import Verifier
@@ -37,7 +37,7 @@ class LLMReader:
             return finish(draft.result, checker, t0)
         for sentence in split(reply):
             checker.feed(sentence, NOT_FOUND)
-        return finish(draft.result, checker, t0)
+        return keep_fact(draft, finish(draft.result, checker, t0))
 
     def pieces(self, draft: Draft, out: dict) -> Iterator[str]:
         """Verified sentences as the model streams them; out['result'] is set at the end."""
@@ -64,7 +64,7 @@ class LLMReader:
                 checker.feed(sentence, NOT_FOUND)
         except llm.LLMError as e:
             log.warning("LLM mode: %s", e)
-        result = out["result"] = finish(extractive, checker, t0)
+        result = out["result"] = keep_fact(draft, finish(extractive, checker, t0))
         text = result["answer"]
         prefix = " ".join(checker.kept[:shown])
         yield text[len(prefix):] if result["mode"] == "llm" and text.startswith(prefix) else text
@@ -72,6 +72,17 @@ class LLMReader:
     @staticmethod
     def _messages(draft: Draft, passages) -> list[dict]:
         return prompt.messages(draft.question, draft.history, passages, NOT_FOUND)
+
+
+def keep_fact(draft: Draft, result: dict) -> dict:
+    """The extractive answer instead of a fluent one that leaves out the kind of fact asked for
+    (a number to call, an amount, a date ...) when the extractive answer states it."""
+    asked = facts.asked(draft.question)
+    if result.get("mode") != "llm" or not asked.strict or facts.holds(asked.kind, result["answer"], draft.question) \
+            or not facts.holds(asked.kind, draft.result["answer"], draft.question):
+        return result
+    return dict(draft.result, timing_ms=result["timing_ms"], dropped=result["dropped"],
+                fallback=f"the fluent answer left out the {asked.kind} asked for")
 
 
 def finish(extractive: dict, checker: Verifier, t0: float) -> dict:

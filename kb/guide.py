@@ -1,4 +1,4 @@
-"""Guidance: spot an exemption or a CALNET-ordering need and build ordered steps, each resting on a quote."""
+"""Guidance: ordered steps for a guided path (exemption, or ordering through CALNET), each resting on a quote."""
 from __future__ import annotations
 
 import re
@@ -8,19 +8,8 @@ import numpy as np
 from .citations import citation
 from .question import Question
 from .retrieve import Retrieval
-from .select import ANAPHOR_RE
+from .features import ANAPHOR_RE
 from .text import content_terms, sentences, tokens
-
-EXEMPTION_RE = re.compile(
-    r"\bexemption|\bexempt\b|non-?calnet|outside (?:of )?(?:the )?calnet|instead of (?:using )?calnet"
-    r"|(?:another|other|different|alternative|alternate|private|outside|third[- ]party|non-?state) "
-    r"(?:vendor|provider|carrier|company|supplier|contractor)"
-    r"|(?:can'?t|cannot|doesn'?t|does not|won'?t|will not|couldn'?t) meet (?:our|the|my)"
-    r"|(?:buy|purchase|procure|get|order)\w* (?:\w+ ){0,4}(?:elsewhere|outside)", re.I)
-CALNET_RE = re.compile(
-    r"\b(?:order|buy|purchase|procure|obtain|get|use|using|sign up|subscribe|join|participate|eligible|"
-    r"eligibility|access)\w*\b.{0,60}\bcalnet\b|\bcalnet\b.{0,60}\b(?:order|buy|purchase|eligib|sign up)\w*"
-    r"|\bauthori[sz]ation to order\b|\bATO\b|\bwhich\b(?:\s+[\w.]+){0,3}?\s+(?:category|subcategory|module|form)s?\b", re.I)
 
 # What a person needs to know, step by step, for each path; each step is filled by the passage
 # that answers it best, or left out when no passage does.
@@ -52,16 +41,6 @@ STEPS = {
 PATH_QUERY = {"exemption": "CALNET exemption request non-exempt state agencies required services",
               "calnet": "order CALNET contracts eligible agencies authorization to order ATO CATR ATR forms"}
 MIN_STEP_COVERAGE = 0.45
-
-
-def detect(q: Question) -> str | None:
-    """Which path the person is on: buying outside CALNET, or getting a service through it."""
-    text = q.query
-    if EXEMPTION_RE.search(text):
-        return "exemption"
-    if CALNET_RE.search(text):
-        return "calnet"
-    return None
 
 
 def _pool(kb, idx, path: str) -> list[int]:
@@ -132,9 +111,8 @@ def _category_steps(idx, q: Question, ret: Retrieval) -> list[tuple[str, int, st
     return out
 
 
-def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict]) -> dict | None:
-    """Ordered steps for the detected path, each citing its passage (appended to cites)."""
-    path = detect(q)
+def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict], path: str | None) -> dict | None:
+    """Ordered steps for the question's path (kb/routes.py), each citing its passage (appended to cites)."""
     if path is None:
         return None
     steps_src = list(_fixed_steps(kb, idx, path))

@@ -16,11 +16,12 @@ import numpy as np
 
 from ingest.refs import ref_key
 
+from . import lexicon
 from .config import Settings
 from .store import Store
 from .text import tokens
 
-CACHE_VERSION = 2
+CACHE_VERSION = 5
 SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
 AMBIGUOUS = "\u212a\u017f\u0130\u0131"  # K, ſ, İ, ı: equal to ASCII letters for a re.I pattern
 
@@ -58,8 +59,11 @@ class Record:
 class Index:
     """Live chunks of one generation, with a BM25 index and a section-reference map, cached on disk."""
 
-    def __init__(self, generation: str, manifest: dict, records: list[Record], bm25, df: dict[str, int]):
+    def __init__(self, generation: str, manifest: dict, records: list[Record], bm25, df: dict[str, int],
+                 vocabulary: dict | None = None):
         self.generation = generation
+        # The documents' words (for spelling) and the acronyms they define, found at ingest.
+        self.vocabulary = vocabulary or {"words": {}, "acronyms": {}}
         self.manifest = manifest
         self.records = records
         self.bm25 = bm25
@@ -172,7 +176,12 @@ def build(store: Store, manifest: dict) -> Index:
     fids = sorted({e["fid"] for e in manifest.get("files", {}).values()})
     records = [Record.from_chroma(i, t, m) for i, t, m in store.all_chunks(fids)]
     records.sort(key=lambda r: (r.doc, r.fid, r.position))
-    return Index(manifest.get("generation", ""), manifest, records, *_build_lexical(records))
+    texts = [r.text for r in records]
+    words = lexicon.corpus_words(texts)
+    from .wordvec import corpus_vectors
+
+    vocabulary = {"words": words, "acronyms": lexicon.corpus_acronyms(texts), "vectors": corpus_vectors(words)}
+    return Index(manifest.get("generation", ""), manifest, records, *_build_lexical(records), vocabulary)
 
 
 def load(store: Store, settings: Settings, manifest: dict | None = None) -> Index:
@@ -183,8 +192,8 @@ def load(store: Store, settings: Settings, manifest: dict | None = None) -> Inde
     if path.exists():
         try:
             with open(path, "rb") as fh:
-                records, bm25, df = pickle.load(fh)
-            return Index(gen, manifest, records, bm25, df)
+                records, bm25, df, vocabulary = pickle.load(fh)
+            return Index(gen, manifest, records, bm25, df, vocabulary)
         except Exception:
             pass  # a damaged cache is rebuilt below
     index = build(store, manifest)
@@ -197,7 +206,7 @@ def save(index: Index, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
-        pickle.dump((index.records, index.bm25, index.df), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((index.records, index.bm25, index.df, index.vocabulary), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
     for old in path.parent.glob("index-*.pkl"):
         if old != path:

@@ -5,19 +5,24 @@ import re
 
 from ingest.refs import find_refs
 
+from . import versions
 from .retrieve import retrieve, section_rows
 from .text import content_terms, sentences
 
 
 def section(idx, ref: str, subdivision: str | None = None) -> list[dict]:
-    """The whole text of a section, one entry per document that holds it, with its source."""
+    """The whole text of a section, one entry per copy that holds it (a document, or a copy
+    inside one), with its source: the current text first, older versions after it with their date."""
     rows = section_rows(idx, ref)
-    by_doc: dict[str, list] = {}
+    vers = versions.of_index(idx)
+    by_copy: dict[tuple, list] = {}
     for i in rows:
-        by_doc.setdefault(idx.records[i].doc, []).append(idx.records[i])
+        by_copy.setdefault((idx.records[i].doc, idx.records[i].label), []).append(i)
+    order = sorted(by_copy, key=lambda c: (not vers[by_copy[c][0]].current, -(vers[by_copy[c][0]].year or 0)))
     out = []
-    for doc, recs in by_doc.items():
-        first = recs[0]
+    for copy in order:
+        recs = [idx.records[i] for i in by_copy[copy]]
+        doc, first = copy[0], recs[0]
         parts, heading = [], None
         for r in recs:
             if r.heading and r.heading != heading:
@@ -26,6 +31,7 @@ def section(idx, ref: str, subdivision: str | None = None) -> list[dict]:
             parts.append(r.text)
         pages = sorted({r.page for r in recs if r.page})
         out.append({"ref": ref, "subdivision": subdivision, "doc": doc, "title": first.title,
+                    "version": versions.label(vers[by_copy[copy][0]]),
                     "url": next((r.url for r in recs if r.url), None), "pages": pages,
                     "headings": list(dict.fromkeys(r.heading for r in recs if r.heading)),
                     "text": "\n".join(parts),
@@ -81,7 +87,7 @@ def render(result: dict) -> str:
     lines: list[str] = []
     if result["kind"] == "section":
         for s in result["sections"]:
-            lines += [f"{s['ref']}{s['subdivision'] or ''}  {s['title']}",
+            lines += [f"{s['ref']}{s['subdivision'] or ''}  {s['title']}" + (f"  ({s['version']})" if s.get("version") else ""),
                       f"Source: {s['doc']}" + (f"  {s['url']}" if s["url"] else ""),
                       "", s["text"], "", f"Cite as: {s['citation']}", "-" * 72]
         return "\n".join(lines).rstrip("-\n")

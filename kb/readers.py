@@ -14,6 +14,11 @@ class Draft:
     history: list[dict]
     result: dict
     hits: list = field(default_factory=list)
+    candidates: list = field(default_factory=list)  # scored sentences, best first (kb/features.py)
+    path: str | None = None  # the guided path the question is on
+    vector: list | None = None  # the question's embedding
+    sections: list = field(default_factory=list)  # sections of the best passages
+    in_field: bool = False
 
     @property
     def answered(self) -> bool:

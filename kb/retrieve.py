@@ -11,7 +11,7 @@ from ingest.refs import Ref, find_refs, ref_key
 from . import embed
 from .index import Index, Record
 from .store import Store
-from .text import tokens
+from .text import near_duplicate, tokens  # noqa: F401 (near_duplicate is also read from here)
 
 RRF_K = 60
 IDENTIFIER_RE = re.compile(r"\b(?:[A-Z]{2,6}|Form|STD\.?)[- ]?\d{2,}(?:-[\w]+)*\b")
@@ -37,6 +37,7 @@ class Retrieval:
     routed_sections: list[str] = field(default_factory=list)
     query_vector: list[float] | None = None
     lexical_max: float = 0.0
+    lexical: object = None  # every record's BM25 score for the query (numpy array)
 
 
 def section_rows(index: Index, ref: str) -> list[int]:
@@ -45,23 +46,15 @@ def section_rows(index: Index, ref: str) -> list[int]:
     return sorted(rows, key=lambda i: (index.records[i].doc, index.records[i].position))
 
 
-def _shingles(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return {" ".join(words[k:k + 3]) for k in range(max(1, len(words) - 2))}
-
-
-def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    """Whether two passages carry the same text (the same statute from two publishers)."""
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= threshold
-
-
 def retrieve(index: Index, store: Store, query: str, k: int = 10,
-             vector: list[float] | None = None, phrase: str | None = None) -> Retrieval:
+             vector: list[float] | None = None, phrase: str | None = None, prefer=None,
+             also: list[float] | None = None) -> Retrieval:
     """The k best chunks for a query: section references first, then fused dense + lexical,
-    with passages that hold `phrase` word for word (a term being defined) lifted."""
+    with passages that hold `phrase` word for word (a term being defined) lifted; `also` is a
+    second question vector (the question in the documents' words) whose neighbours join the
+    fusion, while similarities stay those to `vector`. Of two copies
+    of one passage (two publishers, two versions of a statute) one takes a place: the one
+    `prefer(position)` accepts (the version the question's time asks for), else the better ranked."""
     refs = find_refs(query)
     routed: list[int] = []
     routed_sections: list[str] = []
@@ -86,6 +79,11 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
         if i is not None:
             fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
             dense_sim[i] = sim
+    if also is not None and index.records:
+        for rank, (cid, _) in enumerate(store.query(also, DEPTH, index.fids)):
+            i = index.by_id.get(cid)
+            if i is not None:
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
     for rank, i in enumerate(lex_order):
         if lex[i] <= 0:
             break
@@ -118,7 +116,11 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
     for i in order:
         rec = index.records[i]
         # The same passage from another publisher does not take a second place.
-        if any(near_duplicate(rec.text, h.record.text) for h in hits):
+        twin = next((n for n, h in enumerate(hits) if near_duplicate(rec.text, h.record.text)), None)
+        if twin is not None:
+            if prefer is not None and prefer(i) and not prefer(hits[twin].i):
+                hits[twin] = Hit(i, rec, fused[i], dense_sim.get(i, 0.0), float(lex[i]) if len(lex) else 0.0,
+                                 i in routed_set)
             continue
         hits.append(Hit(i, rec, fused[i], dense_sim.get(i, 0.0), float(lex[i]) if len(lex) else 0.0,
                         i in routed_set))
@@ -131,7 +133,35 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
             v = vecs.get(h.record.id)
             if v is not None:
                 h.dense = float(np.dot(v, vector))
-    return Retrieval(hits, refs, routed_sections, vector, float(lex.max()) if len(lex) else 0.0)
+    return Retrieval(hits, refs, routed_sections, vector, float(lex.max()) if len(lex) else 0.0, lex)
+
+
+def widen(index: Index, store: Store, ret: Retrieval, rows: list[int], limit: int = 24) -> list[Hit]:
+    """The retrieved hits plus the records at `rows` (a guided path's sections, the passages next
+    to the best ones), each with its similarity and BM25 score; at most `limit` in all."""
+    have = {h.i for h in ret.hits}
+    extra = [i for i in dict.fromkeys(rows) if i not in have][:max(0, limit - len(ret.hits))]
+    if not extra:
+        return list(ret.hits)
+    vecs = _record_vectors(store, [index.records[i].id for i in extra])
+    q = np.asarray(ret.query_vector, dtype=np.float32) if ret.query_vector is not None else None
+    out = list(ret.hits)
+    for i in extra:
+        rec = index.records[i]
+        v = vecs.get(rec.id)
+        dense = float(np.dot(v, q)) if v is not None and q is not None else 0.0
+        lexical = float(ret.lexical[i]) if ret.lexical is not None and len(ret.lexical) > i else 0.0
+        out.append(Hit(i, rec, 0.0, dense, lexical, False))
+    return out
+
+
+def adjacent(index: Index, i: int) -> list[int]:
+    """The records just before and after record i in its document, within its section."""
+    r = index.records[i]
+    rows = index.by_fid.get(r.fid, [])
+    at = rows.index(i) if i in rows else -1
+    return [j for j in (rows[at - 1] if at > 0 else None, rows[at + 1] if 0 <= at < len(rows) - 1 else None)
+            if j is not None and index.records[j].section == r.section]
 
 
 def _record_vectors(store: Store, ids: list[str]) -> dict[str, np.ndarray]:

@@ -15,31 +15,8 @@ through to too under until up very was we were what when where which while who w
 would you your yours yourself yourselves might also us get got one use used using
 want wants wanted need needs like know tell please help question questions thing things way ok
 many much kind sort often
+whats whos hows wheres whens arent isnt dont doesnt didnt cant wont wouldnt shouldnt theyre thats
 """.split())
-# Policy language says the same thing in several ways; a question's word also matches these.
-SYNONYMS = [
-    "allow allows allowed permit permits permitted authorize authorizes authorized may can",
-    "require requires required must shall mandate mandated mandatory obligated",
-    "buy buys purchase purchases purchasing procure procures procurement acquire acquires acquisition order orders ordering obtain",
-    "phone phones telephone telephones voice",
-    "cell cellular wireless mobile",
-    "cost costs price prices pricing rate rates fee fees charge charges",
-    "expire expires expiration term terms duration last lasts limited",
-    "sign signs signed signature",
-    "city cities county counties local municipal",
-    "university universities college colleges",
-    "agency agencies department departments entity entities",
-    "vendor vendors provider providers carrier carriers contractor contractors supplier suppliers",
-    "exemption exemptions exempt waiver",
-    "publish published publication list listed",
-    "cover covers covered include includes including provide provides offer offers consist consists comprise comprises addresses",
-    "authority authorities responsibility responsibilities responsible jurisdiction power powers charge",
-    "belong belongs part within under",
-    "count counts mean means define defined",
-    "notice notify notified notification announce announced advance",
-]
-
-
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
@@ -57,21 +34,6 @@ def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     if not keep_stopwords:
         words = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     return _stemmer().stemWords(words)
-
-
-@lru_cache(maxsize=1)
-def _synonym_map() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for group in SYNONYMS:
-        stems = set(tokens(group, keep_stopwords=True))
-        for s in stems:
-            out.setdefault(s, set()).update(stems)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def synonyms(term: str) -> frozenset[str]:
-    """The stems that count as a match for a question's stem (itself included)."""
-    return _synonym_map().get(term, frozenset((term,)))
 
 
 def content_terms(text: str) -> set[str]:
@@ -110,3 +72,17 @@ def sentences(text: str) -> list[str]:
                 parts.append(piece)
         out.extend(parts)
     return out
+
+
+def _shingles(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[k:k + 3]) for k in range(max(1, len(words) - 2))}
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    """Whether two texts carry the same words: the shorter one's three-word runs mostly occur in
+    the other (the same statute from two publishers, the same sentence in two versions)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= threshold

@@ -9,7 +9,8 @@ import numpy as np
 
 from . import embed
 from .reply import body, markers, with_markers, words_of
-from .text import content_terms, sentences, synonyms
+from .lexicon import synonyms
+from .text import content_terms, sentences
 
 # Calibrated on the development questions (README, "Optional LLM mode"): a claim needs this share
 # of its content words in the cited passage, and this cosine with the passage's closest sentence.

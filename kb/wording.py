@@ -4,3 +4,19 @@ NOT_FOUND = "The documents in this knowledge base don't cover this."
 OUT_OF_SCOPE = ("This question is outside what this knowledge base covers: "
                 "California state telecommunications policy.")
 EMPTY = "The question is empty."
+# Every 'not found' answer opens with this (NOT_FOUND, or not_stated(...) naming the fact).
+NOT_FOUND_LEAD = "The documents in this knowledge base don't"
+KIND_NOUNS = {"money": "an amount", "percent": "a percentage", "duration": "a time period", "date": "a date",
+              "phone": "a phone number", "email": "an e-mail address", "address": "an address",
+              "contract": "a contract number", "count": "a number", "name": "a name", "place": "a place",
+              "form": "a form", "span": "a time period", "quantity": "a quantity", "org": "a name",
+              "destination": "where it goes", "frequency": "how often"}
+
+
+def not_stated(kind: str | None, about: str) -> str:
+    """'The documents in this knowledge base don't state an amount for "the fine".'"""
+    noun = KIND_NOUNS.get(kind or "")
+    if not noun:
+        return NOT_FOUND
+    about = about.strip(" ?.,")
+    return f"{NOT_FOUND_LEAD} state {noun}" + (f" for “{about}”." if about else ".")

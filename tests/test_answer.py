@@ -6,7 +6,8 @@ import re
 import pytest
 
 from ingest.normalize import paragraphs
-from kb.answer import NOT_FOUND, OUT_OF_SCOPE
+from kb.answer import OUT_OF_SCOPE
+from kb.wording import NOT_FOUND_LEAD
 
 QUESTIONS = [
     "Who must sign a CALNET exemption request?",
@@ -72,7 +73,7 @@ def test_abstentions_cite_nothing_and_say_what_is_covered(corpus_kb, question, s
     r = corpus_kb.ask(question)
     assert r["status"] == status
     assert r["citations"] == [] and r["guidance"] is None
-    assert r["answer"].startswith(NOT_FOUND if status == "not_found" else OUT_OF_SCOPE)
+    assert r["answer"].startswith(NOT_FOUND_LEAD if status == "not_found" else OUT_OF_SCOPE)
     assert "The documents cover:" in r["answer"] and "STMM chapters" in r["answer"]
 
 

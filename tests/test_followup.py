@@ -19,7 +19,8 @@ def test_who_signs_it(corpus_kb):
 
 def test_without_history_the_same_words_do_not_guess(corpus_kb):
     r = corpus_kb.ask("who signs it?")
-    assert "Agency Information Officer" not in r["answer"] or r["status"] == "answered"
+    # without the conversation there is nothing to answer about: at most a nearby sentence, labelled so
+    assert r["status"] == "answered" or "Agency Information Officer" not in r["answer"].split("Nearest")[0]
     r2 = corpus_kb.ask("what about universities?")
     assert r2["status"] != "answered" or "universit" in r2["answer"].lower()
 

@@ -1,6 +1,8 @@
 """Awkward questions: very long, empty, another language, markup or instructions inside."""
 from __future__ import annotations
 
+import re
+
 from kb.answer import EMPTY
 
 
@@ -13,7 +15,7 @@ def test_ten_thousand_character_question(corpus_kb):
     assert r["status"] in {"answered", "not_found", "out_of_scope"}
     assert r["question"] == q.strip()
     if r["status"] != "answered":
-        assert r["citations"] == []
+        assert not re.search(r"\[\d+\]", r["answer"])  # an abstention's text quotes nothing as an answer
 
 
 def test_empty_question_is_told_so(corpus_kb):
@@ -37,4 +39,4 @@ def test_markup_and_instructions_are_only_text(corpus_kb):
     if r["status"] == "answered":
         assert "Agency Information Officer" in r["answer"]
     else:
-        assert r["citations"] == []
+        assert not re.search(r"\[\d+\]", r["answer"])

@@ -1,0 +1,184 @@
+"""What a question asks for (an amount, a duration, a count, a date, a person, a number to call ...)
+and about what; and whether a passage's sentences hold that kind of fact."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import tokens
+
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|sixty|ninety|hundred|thousand|million|dozen|single)"
+UNIT = r"(?:business |calendar |working )?(?:days?|weeks?|months?|years?|hours?|minutes?)"
+# What a sentence must hold for each kind of fact.
+HOLDS = {
+    "money": re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|\b(?:no cost|free of charge|no charge)\b", re.I),
+    "quantity": re.compile(r"\b\d[\d,.]*\s*(?:[kmgt]bps|[kmgt]b/s|gigabits?|megabits?|kilobits?|[kmgt]b|gigabytes?|megabytes?|"
+                           r"terabytes?|lines|circuits|ports|channels|miles|feet)\b", re.I),
+    "percent": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\bpercent(?:age)? of\b", re.I),
+    # a number that is not a section, part or chapter number, nor a year
+    "count": re.compile(rf"(?<!Section )(?<!Sections )(?<!§ )(?<!§)(?<!Part )(?<!Chapter )(?<!Division )(?<!Title )"
+                        rf"(?<!Article )(?<!No\. )(?<![\d.,-])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)|\b{NUMBER_WORDS}\b", re.I),
+    "span": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b{MONTHS}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I),
+    "duration": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b(?:term|expires?|expiration|until|through|prior to|in advance|"
+                           rf"annual(?:ly)?|monthly|quarterly|within|limited)\b", re.I),
+    "frequency": re.compile(r"\b(?:once|twice|each|every|per|annual(?:ly)?|yearly|monthly|quarterly|weekly|daily|"
+                            r"biennial(?:ly)?)\b|\b(?:\d+|{0})\s+times\b".format(NUMBER_WORDS), re.I),
+    "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d)\b|\b{MONTHS}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I),
+    "phone": re.compile(r"\(\d{3}\)\s*\d{3}[-.]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b1-8\d\d-|\b\d{3}-\d{4}\b"),
+    "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    "address": re.compile(r"\b(?:P\.?\s?O\.?\s+Box|Suite|Street|St\.|Avenue|Ave\.|Boulevard|Blvd|Road|Drive|Mail Stop|MS)\b[\s\d,]*|\b\d{3,5}\s+[A-Z][a-z]+\s+(?:Street|Avenue|Boulevard|Road|Drive|Way)\b|\b9\d{4}(?:-\d{4})?\b"),
+    "form": re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+|\bform\b", re.I),
+    "contract": re.compile(r"\b[A-Z0-9]{1,5}(?:-[A-Z0-9]{1,6}){2,}\b|\b(?:Contract|Agreement)\s+(?:No\.?|Number|#)\s*[\w-]+", re.I),
+    "person": re.compile(r"\b(?:Officer|Director|Chief|Secretary|Representative|Manager|Administrator|Governor|Controller|"
+                         r"Deputy|Board|Office|Department|Division|Agency|Legislature|Commission|Council|Committee|"
+                         r"CATR|ATR|AIO|CIO|supervisor|employee|head|chief|director|officer|staff|agency|department|office)s?\b"),
+    "destination": re.compile(r"\b(?:to|with)\s+(?:the\s+)?(?:[A-Z][\w’'&.-]+)|\b(?:P\.?\s?O\.?\s+Box|Suite|Street|Avenue|"
+                              r"Boulevard|Mail Stop)\b"),
+    "place": re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+"),
+    "name": re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"),  # checked further in holds()
+}
+# How a question asks for each kind (the first that matches decides; order matters).
+ASKS = [
+    ("email", re.compile(r"\be-?mail\b(?! .*\bphone)", re.I)),
+    ("phone", re.compile(r"\b(?:phone|telephone|fax|contact) (?:number|no\b|#)|\bnumber (?:to|i can|we can) call\b|"
+                         r"\bwhat number\b|\bphone #|\bfax\b|\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
+    ("address", re.compile(r"\b(?:mailing |street |physical |postal )?address\b|\bwhere\b.*\bmail(?:ed)?\b", re.I)),
+    ("contract", re.compile(r"\b(?:contract|agreement) (?:number|no\b|#|id)", re.I)),
+    ("percent", re.compile(r"\bpercent(?:age)?\b|%", re.I)),
+    ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|is|are|does|do|will|must|should|can|has|had)|since when|in what year|"
+                        r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
+                        r"\bwhen (?:did|was|were|will|does)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
+                        r"award|enact|sign|creat|establish|end|expire|available|launch|issue)", re.I)),
+    ("span", re.compile(rf"\bhow (?:soon|far in advance)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
+                        rf"\bhow many {UNIT}\b|\bdeadline\b|\bby when\b|\btime (?:limit|frame)\b|\bwithin how\b|"
+                        rf"\bturnaround\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b", re.I)),
+    ("frequency", re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", re.I)),
+    ("quantity", re.compile(r"\b(?:speed|bandwidth|capacity|throughput|data cap|storage)\b", re.I)),
+    ("money", re.compile(r"\bhow much\b(?! of\b)|\$|\b(?:price|prices|pricing|cost|costs|fee|fees|fine|fines|penalty|penalties|"
+                         r"salary|salaries|wage|budget|dollar|dollars|amount|charge for|threshold|rate for|monthly rate|"
+                         r"per month|per minute|pay (?:for|per)|balance|spending limit|maximum amount|max amount)\b", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
+    ("form", re.compile(r"\b(?:which|what) (?:\w+ ){0,2}forms?\b|\bform (?:number|no\b|#)", re.I)),
+    ("name", re.compile(r"\b(?:what is|what's|who is|whats) (?:the )?name of\b|\bwho is the (?:current )?(?:director|chief|head|"
+                        r"secretary|deputy director|manager)\b|\bnamed?\b", re.I)),
+    ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
+                       r"contractor|contractors|firm|firms|supplier|suppliers)\b", re.I)),
+    ("destination", re.compile(r"^\s*(?:where|to whom|to what office)\b.*\b(?:send|sent|submit|submitted|mail|mailed|"
+                               r"file|filed|go|goes|turn in|deliver|forward|direct)\b", re.I)),
+    ("place", re.compile(r"^\s*where (?:was|were|is|are) .*\b(?:held|located|based|headquartered)\b", re.I)),
+    ("person", re.compile(r"^\s*(?:who|whom|to whom)\b|\bwho (?:signs|approves|must|has to|should|can|decides|reviews|"
+                          r"manages|runs|determines)\b", re.I)),
+]
+# Words that say what kind of fact is asked, not what it is about.
+KIND_WORDS = set(tokens("number phone telephone contact call address mailing street email e-mail percent "
+                        "percentage date year day month when price cost fee amount dollar how many much long "
+                        "name named who whom where form forms contract agreement deadline time days weeks months "
+                        "years max maximum"))
+GENERIC = set(tokens("calnet state agency agencies department departments california government service services "
+                     "policy documents document stmm sam section chapter code law rule rules our we us must shall "
+                     "may need needs required have has get"))
+
+
+@dataclass
+class Asked:
+    """The fact a question asks for: its kind (None for an open question) and its focus terms."""
+
+    kind: str | None
+    focus: list[str] = field(default_factory=list)  # stems the fact is about ('fine', 'dispute')
+    strict: bool = False  # a kind whose absence from a sentence means it does not answer
+    phrase: str = ""  # the words of what it is about, as asked
+    qualifier: list[str] = field(default_factory=list)  # what the amount or count is of ('fine', 'copies', 'fax')
+
+
+STRICT = {"money", "percent", "duration", "frequency", "span", "date", "phone", "email", "address", "contract", "count", "name",
+          "place", "quantity", "org", "destination"}
+# Capitalised words that do not name an organisation by themselves.
+COMMON_CAPS = {"The", "State", "California", "CALNET", "Department", "Office", "Agency", "Services", "Service",
+               "Contract", "Contracts", "Program", "Government", "Code", "Section", "This", "These", "All", "Any",
+               "Each", "Non", "Exempt", "Required", "Executive", "Branch", "In", "A", "An", "If", "For", "Under"}
+
+
+def asked(question: str) -> Asked:
+    """The kind of fact the sentence that asks wants, and the words of what it is about."""
+    kind = next((k for k, pat in ASKS if pat.search(question)), None)
+    own = [t for t in tokens(question) if t not in KIND_WORDS and t not in GENERIC]
+    focus, phrase = _head(question)
+    focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or [t for t in own if not t.isdigit()][:3]
+    return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind))
+
+
+# What an amount, a count or a number asked for is of: a sentence that answers must name it.
+QUALIFY = {
+    "money": re.compile(r"\b(fines?|penalt(?:y|ies)|salar(?:y|ies)|wages?|balance|budget|threshold|limit|max|maximum|fees?|"
+                        r"surcharge|tax|deposit|rebate|refund|discount)\b|\bper (minute|month|line|year|hour|call|device|user)\b|"
+                        r"\b(monthly|yearly|annual)\b", re.I),
+    "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|\bnumber of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),
+    "phone": re.compile(r"\b(fax|toll[- ]free|hotline|help ?desk|pager)\b", re.I),
+    "org": re.compile(r"\b(vendors?|compan(?:y|ies)|carriers?|providers?|contractors?|firms?|suppliers?)\b", re.I),
+}
+
+
+def _qualifier(question: str, kind: str | None) -> list[str]:
+    pat = QUALIFY.get(kind or "")
+    m = pat.search(question) if pat else None
+    if not m:
+        return []
+    word = next(g for g in m.groups() if g)
+    got = [t for t in tokens(word) if t not in GENERIC and t not in KIND_WORDS]
+    return got[:1]
+
+
+HEAD_RE = re.compile(r"\b(?:what|which|how many|how much)\s+(?:is\s+the\s+|are\s+the\s+|was\s+the\s+|'s\s+the\s+)?"
+                     r"((?:[\w-]+\s+){0,2}?[\w-]+?)\s+(?:is|are|was|were|does|do|did|must|should|can|may|will|has|have|of|for|"
+                     r"on|in|to|that|would)\b", re.I)
+FOR_RE = re.compile(r"\b(?:number|address|name|date|amount|fee|price|cost|deadline|e-?mail)\s+(?:of|for|to reach)\s+(?:the\s+)?"
+                    r"((?:[\w-]+\s*){1,5})", re.I)
+
+
+WHO_RE = re.compile(r"^\s*(?:and\s+)?(?:who|whom)\s+(?:else\s+)?(?:(?:must|shall|should|can|may|will|would|has to|have to|"
+                    r"needs to|is required to|is supposed to|gets to|does|do|did|actually|really)\s+)*([a-z][\w-]*)", re.I)
+
+
+def _head(question: str) -> tuple[list[str], str]:
+    """The head words after the question word ('what fine does ...' -> fine; 'who must sign ...'
+    -> sign), or what the asked item belongs to ('the phone number for the Office of ...' ->
+    office ...), as stems and as asked."""
+    m = WHO_RE.search(question)
+    if m and m.group(1).lower() not in ("is", "are", "was", "were", "the", "a", "an"):
+        got = [t for t in tokens(m.group(1)) if t not in GENERIC]
+        if got:
+            return got, m.group(1)
+    m = FOR_RE.search(question)
+    if m:
+        got = [t for t in tokens(m.group(1)) if t not in GENERIC]
+        if got:
+            return got[:4], m.group(1).strip()
+    m = HEAD_RE.search(question)
+    if m:
+        got = [t for t in tokens(m.group(1)) if t not in KIND_WORDS and t not in GENERIC]
+        if got:
+            return got, m.group(1).strip()
+    return [], ""
+
+
+def holds(kind: str | None, text: str, question: str = "") -> bool:
+    """Whether a text holds a fact of this kind (always true for an open question); for 'which
+    vendor', a name the question does not already give."""
+    if kind == "org":
+        asked = set(re.findall(r"[A-Za-z&]+", question.lower()))
+        names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z&]+(?:-[A-Z][A-Za-z]+)?)", text)
+        return any(n not in COMMON_CAPS and n.lower() not in asked and (not n.isupper() or "&" in n) for n in names)
+    if kind == "name":  # a person's name: a first name that is not an everyday word ('Technology Services' is not)
+        from wordfreq import zipf_frequency
+
+        asked = set(re.findall(r"[a-z]+", question.lower()))
+        return any(zipf_frequency(m.group(0).split()[0], "en") < 4.0 and m.group(0).split()[0].lower() not in asked
+                   for m in HOLDS["name"].finditer(text))
+    pat = HOLDS.get(kind or "")
+    if pat is None:
+        return True
+    if kind == "duration" and HOLDS["date"].search(text):
+        return True  # 'by July 1, 2025' answers 'by when'
+    return bool(pat.search(text))

@@ -1,0 +1,193 @@
+"""Candidate answers (sentences of the retrieved passages) and the evidence the scorer weighs for each."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import embed, facts, versions, wordvec
+from .index import Index
+from .question import Question
+from .retrieve import Hit
+from .text import bigrams, content_terms, sentences, tokens
+
+CANDIDATE_HITS = 10  # retrieved passages whose sentences are candidates (beside their neighbours)
+OTHER_WEIGHT = 0.35  # a context word (the turn before, a preamble) against a word of the sentence that asks
+# The features, in the order of the scorer's weights (settings: answer.weights).
+NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cover_sentence", "cover_near",
+         "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
+         "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
+         "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how"]
+MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
+ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
+LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
+CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
+VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
+                     r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
+
+
+@dataclass
+class Candidate:
+    """One sentence of a retrieved passage, with the evidence that it answers the question."""
+
+    hit: Hit
+    k: int  # position of the sentence in its passage
+    text: str
+    x: np.ndarray  # features, in NAMES order
+    fact_at: int | None = None  # a neighbouring sentence that holds the fact asked for, if not this one
+    score: float = 0.0  # the ranker's score (log-odds scale; kb/scorer.py)
+
+    def f(self, name: str) -> float:
+        return float(self.x[NAMES.index(name)])
+
+
+def weights(idx: Index, q: Question) -> dict[str, float]:
+    """Squared IDF of each known question stem; words around the sentence that asks weigh less.
+    Words no document uses cannot tell sentences apart and are left to the 'unknown' feature."""
+    own = q.own_terms or set(q.terms)
+    return {t: idx.idf(t) ** 2 * (1.0 if t in own else OTHER_WEIGHT)
+            for t in dict.fromkeys(q.terms) if idx.df.get(t) or q.alts.get(t)}
+
+
+def cover(w: dict[str, float], alts: dict, have: set[str]) -> float:
+    """Weighted share of question stems a text holds: the stem itself, or another way of saying it (0.8)."""
+    total = sum(w.values())
+    if not total:
+        return 0.0
+    got = 0.0
+    for t, wt in w.items():
+        if t in have:
+            got += wt
+        elif any(all(s in have for s in alt) for alt in alts.get(t, ())):
+            got += 0.8 * wt
+    return got / total
+
+
+def unknown_share(idx: Index, q: Question) -> float:
+    """Share of the asking sentence's stems that no document uses and nothing translates."""
+    terms = [t for t in (q.own_terms or set(q.terms)) if not t.isdigit()]
+    if not terms:
+        return 0.0
+    return sum(1 for t in terms if not idx.df.get(t) and not q.alts.get(t)) / len(terms)
+
+
+def prose(text: str, known) -> float:
+    """How much a sentence reads as prose (1) rather than extraction debris: a budget code, a
+    table row, a run of capitals, a line of leaders, letters that make no words ('Q X,ighj')."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    if len(words) < 4:
+        return 0.1
+    real = sum(1 for w in words if len(w) > 1 and known(w.lower())) / len(words)
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters) / max(1, len(letters))
+    digits = sum(c.isdigit() for c in text) / max(1, len(text))
+    score = real - max(0.0, upper - 0.5) - 2 * max(0.0, digits - 0.1)
+    if not VERB_RE.search(text):
+        score -= 0.4  # a heading, a label or a table row, not a statement
+    if LEADER_RE.search(text):
+        score -= 0.5
+    if not text.rstrip().endswith((".", ":", ";", ")", "”", '"')):
+        score -= 0.15
+    codes = sum(len(m) for m in CODE_RE.findall(text))
+    if codes > 0.5 * len(text):
+        score -= 0.5  # mostly an identifier ('ADD-CON-ITD-9-14-21-...', '0250-101-0001')
+    return max(0.0, min(1.0, score))
+
+
+def defines(subject: str | None, text: str) -> float:
+    """How plainly a sentence defines the subject: 'X – ...', 'X means', 'Full Name (X)' (1);
+    'X is a/the ...' (0.6); 'X is ...' (0.2)."""
+    if not subject:
+        return 0.0
+    subj = re.escape(subject.strip(" ?.").lower())
+    low = re.sub(r"^(?:\([a-z0-9]{1,4}\)\s*|[-•·]\s*)", "", text.lower())
+    low = re.sub(r"^(?:the|an?)\s+", "", low.lstrip("\"“ "))
+    acronyms = [a.lower() for a in re.findall(r"\b[A-Za-z]{2,6}\b", subject) if a.isupper() or len(subject) <= 6]
+    if re.match(rf"^{subj}[\"”]?\s*(?:[–—-]|means\b|refers\b|includes\b|\()", low) \
+            or re.search(rf"\({subj}\)", low) or re.search(rf"known and may be cited as the {subj}", low) \
+            or any(re.search(rf"\w\s*\({re.escape(a)}\)", low) for a in acronyms):
+        return 1.0
+    if re.match(rf"^{subj}\s+(?:is|are)\s+(?:a|an|the|one)\b", low):
+        return 0.6
+    if re.match(rf"^{subj}\s+(?:is|are)\b", low):
+        return 0.2
+    return 0.0
+
+
+def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
+    """Embeddings of passage sentences, each worked out once per index generation."""
+    cache = idx.memo("sentence-vectors", dict)
+    todo = [t for t in dict.fromkeys(texts) if t not in cache]
+    for t, v in zip(todo, embed.embed(todo)):
+        cache[t] = np.asarray(v, dtype=np.float32)
+    return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
+
+
+def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[str], known,
+               wvec=None) -> list[Candidate]:
+    """Every sentence of the given passages, with its features (`wvec`: the question in the
+    documents' words, when that differs from the question)."""
+    w = weights(idx, q)
+    focus = [t for t in q.fact.focus if idx.df.get(t) or q.alts.get(t)] or q.fact.focus
+    fw = {t: 1.0 for t in focus}
+    no_focus = 1.0 if not fw else None  # nothing named to look for: the focus features hold
+    qw = {t: 1.0 for t in q.fact.qualifier}
+    unknown = unknown_share(idx, q)
+    lex_max = max((h.lexical for h in hits), default=0.0) or 1.0
+    vers = versions.of_index(idx)
+    out: list[Candidate] = []
+    rows: list[tuple[Hit, int, str, list[str]]] = []
+    for hit in hits:
+        sents = sentences(hit.record.text)
+        rows.extend((hit, k, s, sents) for k, s in enumerate(sents))
+    if not rows:
+        return []
+    vecs = sentence_vectors(idx, [r[2] for r in rows])
+    sims = vecs @ np.asarray(qvec, dtype=np.float32)
+    wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
+    qpairs = bigrams(q.terms)
+    soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t))
+    qset = set(q.terms) | {s for alts in q.alts.values() for alt in alts for s in alt}
+    per_hit: dict[int, tuple] = {}
+    for rank, hit in enumerate(hits):
+        rec = hit.record
+        head = content_terms(f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}")
+        ctx = head | content_terms(rec.text)
+        fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
+        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head))
+    fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
+    for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
+        rank, ctx, fit, head_cover = per_hit[hit.i]
+        fit = fit or not versions.superseded(idx, hit.i, s, fits)
+        toks = tokens(s)
+        own = set(toks)
+        novelty = len(own - qset) / len(own) if own else 0.0
+        if ANAPHOR_RE.match(s) and k > 0:  # 'These agencies ...' is read with what it points back to
+            own |= set(tokens(sents[k - 1]))
+        near = own | set(tokens(" ".join(sents[j] for j in (k - 1, k + 1) if 0 <= j < len(sents))))
+        kind_own = facts.holds(q.fact.kind, s, q.asked)
+        fact_at = None if kind_own else next(
+            (j for j in (k + 1, k - 1) if 0 <= j < len(sents) and facts.holds(q.fact.kind, sents[j], q.asked)
+             and prose(sents[j], known) >= MIN_PROSE), None)
+        x = [float(sim), float(wsim), max(hit.dense, 0.0), hit.lexical / lex_max, 1.0 / (1 + rank),
+             cover(w, q.alts, own), cover(w, q.alts, near), cover(w, q.alts, ctx), head_cover,
+             soft.cover(s), soft.cover(" ".join(sents[max(0, k - 1):k + 2])),
+             min(1.0, len(qpairs & bigrams(toks)) / 2), novelty, min(1.0, len(s.split()) / 30),
+             no_focus or cover(fw, q.alts, own), no_focus or cover(fw, q.alts, near), no_focus or cover(fw, q.alts, ctx),
+             cover(qw, q.alts, near) if qw else 1.0,
+             1.0 if q.fact.strict else 0.0, 1.0 if kind_own and q.fact.strict else 0.0,
+             1.0 if (kind_own or fact_at is not None) and q.fact.strict else 0.0,
+             1.0 if kind_own and q.fact.kind and not q.fact.strict else 0.0,
+             1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
+             prose(s, known), defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
+             unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
+             1.0 if q.kind in ("procedure", "yesno") else 0.0]
+        out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
+    return out
+
+
+def log_odds(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

@@ -1,0 +1,230 @@
+"""Fit the answer scorer on the tuning questions: `python -m kb.fit eval/staff-tune.jsonl` writes kb/data/scorer.json."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import routes
+from .answer import KnowledgeBase
+from .config import FITTED, get_settings
+from .evaluate import check
+from .compose import compose
+from .features import NAMES
+from .scorer import DECIDE, confidence, evidence, rank
+from .select import choose, eligible, with_context
+
+CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
+RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]  # in units of a unit-length ranker's score
+MARGINS = [round(x, 3) for x in np.arange(0.0, 0.16, 0.01)]
+HOME_BONUS = [0.0, 0.02, 0.04, 0.06]
+WRONG_ANSWER = 2.0  # a wrong cited answer counts this many failures ('not stated' counts one)
+UNSTATED_ANSWERED = 3.0  # an answer cited to a question the documents do not answer: the worst failure
+PAIRS = 60  # sentence pairs per question for the ranker, at most
+FALSE_PATH = 0.1  # cost of guidance shown on a question labelled with no path (extra steps, not a wrong answer)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip().lower()
+
+
+def label(q: dict, c, by_key) -> int:
+    """1 when the sentence (with the context it is shown with) comes from a right source and
+    holds a phrase the answer must mention; 0 otherwise."""
+    if q["expect"] != "answer" or os.path.basename(c.hit.record.doc) not in q["sources"]:
+        return 0
+    text = _norm(" ".join(x.text for x in with_context(c, by_key)))
+    return int(any(_norm(m) in text for m in q["mentions"]) if q["mentions"] else 1)
+
+
+def collect(kb: KnowledgeBase, questions: list[dict]):
+    """Each question's draft (candidates, path, vector) and the candidates' features and labels."""
+    drafts, X, y = [], [], []
+    for q in questions:
+        d = kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)])
+        by_key = {(c.hit.i, c.k): c for c in d.candidates}
+        for c in d.candidates:
+            X.append(c.x)
+            y.append(label(q, c, by_key))
+        drafts.append(d)
+    return drafts, np.asarray(X), np.asarray(y)
+
+
+def simulate(q: dict, d, answer) -> tuple[bool, bool]:
+    """(passes, answered) for a question under these settings (look-ups keep the draft's result)."""
+    if not d.candidates:
+        return not check(q, d.result), d.result.get("status") == "answered"
+    ok = confidence(d.candidates, answer) >= answer.cut
+    chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
+    if chosen:
+        _, cites = compose(chosen)
+        r = {"status": "answered", "answer": " ".join(c.text for c in chosen), "citations": cites,
+             "guidance": d.result.get("guidance")}
+    else:
+        r = {"status": "not_found", "answer": "", "citations": [], "guidance": d.result.get("guidance")}
+    return not check(q, r), bool(chosen)
+
+
+def cost(q: dict, d, answer) -> float:
+    passed, answered = simulate(q, d, answer)
+    if passed:
+        return 0.0
+    if answered:
+        return UNSTATED_ANSWERED if q["expect"] == "abstain" else WRONG_ANSWER
+    return 1.0
+
+
+def fit_ranker(questions, drafts, labels, C: float) -> dict[str, float]:
+    """Pairwise logistic ranker: for each question, differences between a sentence that answers
+    and one that does not (eligible sentences only), so it learns which answers better. Half the
+    pairs are two sentences of one passage, so that what tells sentences apart within a passage
+    is learnt as well as what tells passages apart."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X, y = [], []
+    for q, d, lab in zip(questions, drafts, labels):
+        pos = [c for c, v in zip(d.candidates, lab) if v and eligible(c)]
+        neg = [c for c, v in zip(d.candidates, lab) if not v and eligible(c)]
+        if not pos or not neg:
+            continue
+        same = [(a, b) for a in pos for b in neg if a.hit.i == b.hit.i]
+        other = [(a, b) for a in pos for b in neg if a.hit.i != b.hit.i]
+        chosen = [same[n] for n in rng.permutation(len(same))[:PAIRS // 2]]
+        chosen += [other[n] for n in rng.permutation(len(other))[:PAIRS - len(chosen)]]
+        for a, b in chosen:
+            X += [a.x - b.x, b.x - a.x]
+            y += [1, 0]
+    model = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
+    model.fit(np.asarray(X), np.asarray(y))
+    w = model.coef_[0] / (np.linalg.norm(model.coef_[0]) or 1.0)  # unit length: scores of any fit compare
+    return {n: round(float(v), 5) for n, v in zip(NAMES, w)}
+
+
+def fit_decider(questions, drafts, labels, C: float) -> tuple[dict[str, float], float]:
+    """Decision model: does the best eligible sentence answer? (A question the documents do not
+    answer has no sentence that does.)"""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for q, d, lab in zip(questions, drafts, labels):
+        x = evidence(d.candidates)
+        if x is None:
+            continue
+        best = next(c for c in d.candidates if eligible(c))
+        X.append(x)
+        y.append(int(lab[d.candidates.index(best)]))
+    model = LogisticRegression(C=C, max_iter=5000)
+    model.fit(np.asarray(X), np.asarray(y))
+    return ({n: round(float(w), 4) for n, w in zip(DECIDE, model.coef_[0])}, round(float(model.intercept_[0]), 4))
+
+
+def fit_routes(questions: list[dict], drafts) -> tuple[float, float, int]:
+    """The margin and home bonus that put the most labelled questions on their path, with a
+    small cost for a path on questions labelled with none."""
+    best = (-1e9, 0.06, 0.0, 0)
+    for bonus in HOME_BONUS:
+        for margin in MARGINS:
+            score, right = 0.0, 0
+            for q, d in zip(questions, drafts):
+                if d.vector is None or not (d.in_field or q.get("guide")):
+                    continue
+                got, _ = routes.path(d.vector, margin, d.sections, bonus)
+                if q.get("guide"):
+                    right += got == q["guide"]
+                    score += 1.0 if got == q["guide"] else 0.0
+                elif q["expect"] == "answer" and got is not None:
+                    score -= FALSE_PATH
+            if score > best[0]:
+                best = (score, margin, bonus, right)
+    return best[1], best[2], best[3]
+
+
+FOLDS = 5  # the decision model learns from rankings made without the question's own family
+
+
+def _ranked(drafts, labels, answer):
+    """Each draft's candidates ranked under these settings, with their labels in the same order."""
+    out = []
+    for d, lab in zip(drafts, labels):
+        of = {id(c): v for c, v in zip(d.candidates, lab)}
+        ranked = rank(list(d.candidates), answer)
+        out.append((ranked, [of[id(c)] for c in ranked]))
+    return out
+
+
+def fit_all(questions, drafts, labels, base, C: float = 1.0):
+    """The ranker on every question; the decision model on rankings made by rankers that did not
+    see the question's family (as a new question would be ranked); then the cut and runner-up
+    that cost least on the tuning questions. Returns the settings and the estimated pass count."""
+    weights = fit_ranker(questions, drafts, labels, C)
+    families = sorted({q.get("family") or q.get("id") for q in questions})
+    fold_of = {f: n % FOLDS for n, f in enumerate(families)}
+    held = [None] * len(questions)
+    for k in range(FOLDS):
+        train = [n for n, q in enumerate(questions) if fold_of[q.get("family") or q.get("id")] != k]
+        w = fit_ranker([questions[n] for n in train], [drafts[n] for n in train], [labels[n] for n in train], C)
+        ranked = _ranked(drafts, labels, base.model_copy(update={"weights": w}))
+        for n, q in enumerate(questions):
+            if fold_of[q.get("family") or q.get("id")] == k:
+                held[n] = ranked[n]
+    held_drafts = [_Ranked(d, r[0]) for d, r in zip(drafts, held)]
+    decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
+    answer = base.model_copy(update={"weights": weights, "decide_weights": decide_weights, "decide_bias": decide_bias})
+    best = None
+    for cut in CUTS:
+        for ru in RUNNER_UPS:
+            trial = answer.model_copy(update={"cut": cut, "runner_up": ru})
+            total = sum(cost(q, d, trial) for q, d in zip(questions, held_drafts))
+            if best is None or (total, -cut) < best[0]:
+                best = ((total, -cut), cut, ru)
+    answer = answer.model_copy(update={"cut": best[1], "runner_up": best[2]})
+    passed = sum(simulate(q, d, answer)[0] for q, d in zip(questions, held_drafts))
+    return answer, passed
+
+
+class _Ranked:
+    """A draft seen through another ranking of its candidates."""
+
+    def __init__(self, draft, candidates):
+        self.__dict__.update(draft.__dict__)
+        self.candidates = candidates
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("questions", nargs="+", help="tuning questions (JSON Lines, kb eval format)")
+    ap.add_argument("--out", default=str(FITTED))
+    ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    a = ap.parse_args(argv)
+
+    questions = [json.loads(line) for p in a.questions for line in Path(p).read_text().splitlines() if line.strip()]
+    settings = get_settings()
+    kb = KnowledgeBase(settings)
+    kb.warm()
+    drafts = [kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)]) for q in questions]
+    labels = []
+    for q, d in zip(questions, drafts):
+        by_key = {(c.hit.i, c.k): c for c in d.candidates}
+        labels.append([label(q, c, by_key) for c in d.candidates])
+    answer, passed = fit_all(questions, drafts, labels, settings.answer, a.C)
+    margin, bonus, right = fit_routes(questions, drafts)
+    out = {"weights": answer.weights, "decide_weights": answer.decide_weights, "decide_bias": answer.decide_bias,
+           "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
+           "fit": {"questions": [str(p) for p in a.questions], "n_questions": len(questions),
+                   "candidates": sum(len(x) for x in labels), "positives": sum(sum(x) for x in labels), "C": a.C,
+                   "tuning_pass_estimate": round(passed / len(questions), 4),
+                   "guided_right": right, "guided_labelled": sum(1 for q in questions if q.get("guide"))}}
+    Path(a.out).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out["fit"]), file=sys.stderr)
+    print(f"cut {answer.cut}, runner-up {answer.runner_up}, route margin {margin}, home bonus {bonus}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

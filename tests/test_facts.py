@@ -1,0 +1,48 @@
+"""Answering only the fact asked: the kind of fact a question wants, and abstaining when no sentence holds it."""
+from __future__ import annotations
+
+import re
+
+from kb import facts
+from kb.wording import NOT_FOUND_LEAD
+
+
+def test_the_kind_of_fact_and_what_it_is_of():
+    fine = facts.asked("What fine does a department pay if it buys services outside CALNET?")
+    assert fine.kind == "money" and fine.strict and fine.qualifier == ["fine"]
+    copies = facts.asked("How many copies of the designation form must be sent?")
+    assert copies.kind == "count" and copies.qualifier == ["copi"]
+    assert facts.asked("What's the fax number for the office?").qualifier == ["fax"]
+    assert facts.asked("How long does approval usually take?").kind == "span"
+    assert facts.asked("How long does an exemption last?").kind == "duration"
+    assert facts.asked("Who must sign the request?").focus == ["sign"]
+    assert facts.asked("When departments pay for services, what fund gets the money?").kind != "date"
+
+
+def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
+    assert facts.holds("count", "The board shall consist of 13 members.")
+    assert not facts.holds("count", "as provided in Section 18500 of Part 2")  # section numbers count nothing
+    assert not facts.holds("span", "Requests must be sent prior to purchasing services elsewhere.")
+    assert facts.holds("span", "Changes will be announced at least 30 days in advance.")
+    assert not facts.holds("name", "the Director of Technology Services", "who is the director?")
+    assert facts.holds("phone", "call the office at (916) 323-6225")
+
+
+def test_an_unstated_fact_is_named_with_what_is_stated_nearby(corpus_kb):
+    r = corpus_kb.ask("What fine does a department pay if it buys Required services outside CALNET without an exemption?")
+    assert r["status"] == "not_found"
+    assert r["answer"].startswith(f"{NOT_FOUND_LEAD} state an amount") and "fine" in r["answer"]
+    assert not re.search(r"\[\d+\]", r["answer"])  # nothing in it is cited as an answer
+    assert "which does not answer it" in r["answer"] and r["nearest"]
+    assert r["guidance"]["path"] == "exemption"  # the path still comes, each step cited
+    assert all(set(s["cite"]) <= {c["n"] for c in r["citations"]} for s in r["guidance"]["steps"])
+
+
+def test_a_number_of_days_is_not_answered_by_another_number(corpus_kb):
+    r = corpus_kb.ask("How many days does an agency have to dispute a charge on a phone invoice?")
+    assert r["status"] == "not_found" and "a time period" in r["answer"]
+
+
+def test_a_fact_in_the_neighbouring_sentence_is_part_of_the_answer(corpus_kb):
+    r = corpus_kb.ask("How many members did the Technology Services Board have in 2007?")
+    assert r["status"] == "answered" and "13 members" in r["answer"]

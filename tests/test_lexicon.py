@@ -1,0 +1,35 @@
+"""The question's words and the documents' words: shorthand, typos, synonyms, the corpus's own acronyms."""
+from __future__ import annotations
+
+from kb import lexicon
+from kb.question import analyse
+
+
+def test_typos_and_shorthand_read_as_the_documents_words(corpus_kb):
+    idx = corpus_kb.index()
+    _, speller = lexicon.for_index(idx)
+    assert speller.fix("calnet exmeption letter") == "calnet exemption letter"
+    assert speller.fix("where do telefone stmts go for pymt") == "where do telephone statements go for payment"
+    assert speller.fix("What fine does a department pay") == "What fine does a department pay"  # English words stay
+    assert speller.fix("¿Cuál es la capital de Francia y qué comen los gatos?").endswith("los gatos?")
+
+
+def test_acronyms_the_documents_define_are_found(corpus_kb):
+    acronyms = corpus_kb.index().vocabulary["acronyms"]
+    assert acronyms["ato"] == "authorization to order"
+    assert acronyms["cmas"] == "california multiple awards schedule"
+    q = analyse("who uses the ato form", None, corpus_kb.index())
+    assert ("author", "order") in q.alts["ato"]
+
+
+def test_the_synonym_list_holds_terms_not_questions():
+    groups, shorthand = lexicon.synonym_list()
+    assert groups and shorthand["stmts"] == "statements"
+    assert all(len(term.split()) <= 6 and "?" not in term for group in groups for term in group)
+
+
+def test_plain_words_reach_the_policy_words(corpus_kb):
+    q = analyse("Do we have to publish our 800 numbers somewhere?", None, corpus_kb.index())
+    assert q.in_field and any(("toll",) == alt or "toll" in alt for alt in q.alts.get("800", ()))
+    r = corpus_kb.ask("where do telefone stmts go for pymt")
+    assert r["status"] == "answered" and "State Controller" in r["answer"] + " ".join(c["quote"] for c in r["citations"])
