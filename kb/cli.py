@@ -291,8 +291,13 @@ def main(argv: list[str] | None = None) -> int:
 
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb ... | head` ends quietly
     args = build_parser().parse_args(argv)
+    from .llm import SetupError
+
     try:
         return args.func(args)
+    except SetupError as e:  # LLM mode is configured but cannot start
+        print(f"kb: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -42,14 +42,28 @@ class Settings(BaseSettings):
     fetch_retries: int = Field(2, description="further tries after a timeout, a 5xx or a dropped connection")
     fetch_backoff_s: float = Field(1.0, description="first pause before a retry, doubled each time")
     fetch_max_mb: float = Field(25.0, description="downloads larger than this are refused")
-    llm_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = None
-    llm_timeout_s: float = 30.0
+    # LLM mode (kb/llm.py): off unless an endpoint is configured.
+    llm_provider: Literal["openai-like", "azure"] = Field(
+        "openai-like", description="`openai-like`: any OpenAI-compatible endpoint at KB_LLM_URL; "
+        "`azure`: Azure OpenAI at KB_AZURE_ENDPOINT (needs the `azure` extra)")
+    llm_url: str | None = Field(None, description="base URL of an OpenAI-compatible endpoint, e.g. "
+                                "http://127.0.0.1:8080/v1")
+    llm_model: str | None = Field(None, description="model name sent with each request (Azure: the "
+                                  "deployed model, e.g. gpt-4o-mini)")
+    llm_api_key: str | None = Field(None, description="API key: a bearer token, or Azure's api-key")
+    llm_timeout_s: float = Field(30.0, gt=0, description="time budget for one answer from the endpoint, "
+                                 "retries included")
+    azure_endpoint: str | None = Field(None, description="Azure OpenAI resource, e.g. "
+                                       "https://NAME.openai.azure.com")
+    azure_deployment: str | None = Field(None, description="Azure OpenAI deployment name")
+    azure_api_version: str = Field("2024-10-21", description="Azure OpenAI API version")
 
     @property
     def llm_mode(self) -> bool:
-        """Answers go through the LLM endpoint only when both its address and model are set."""
+        """Answers go through an LLM only when its endpoint is set: KB_LLM_URL and KB_LLM_MODEL, or
+        for Azure its endpoint and deployment."""
+        if self.llm_provider == "azure":
+            return bool(self.azure_endpoint and self.azure_deployment)
         return bool(self.llm_url and self.llm_model)
 
     @property
