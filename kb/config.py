@@ -57,6 +57,11 @@ class Settings(BaseSettings):
                                        "https://NAME.openai.azure.com")
     azure_deployment: str | None = Field(None, description="Azure OpenAI deployment name")
     azure_api_version: str = Field("2024-10-21", description="Azure OpenAI API version")
+    # The HTTP API (`kb api`, kb/api.py).
+    api_tokens: str | None = Field(None, description="comma-separated bearer tokens; when set, every "
+                                   "/v1 request needs one of them")
+    api_max_body_kb: int = Field(256, ge=1, description="requests with a larger body are refused (413)")
+    api_max_question_chars: int = Field(2000, ge=1, description="longer questions are refused (422)")
 
     @property
     def llm_mode(self) -> bool:
@@ -65,6 +70,11 @@ class Settings(BaseSettings):
         if self.llm_provider == "azure":
             return bool(self.azure_endpoint and self.azure_deployment)
         return bool(self.llm_url and self.llm_model)
+
+    @property
+    def tokens(self) -> set[str]:
+        """The API's bearer tokens (empty: the API is open, for loopback use)."""
+        return {t.strip() for t in (self.api_tokens or "").split(",") if t.strip()}
 
     @property
     def location(self) -> str:
