@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 KB_DOCS ?= data/stmm
-HOST ?= 127.0.0.1
-PORT ?= 8501
+# The app's address and port come from .streamlit/config.toml (127.0.0.1:8501) unless given here.
+HOST ?=
+PORT ?=
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
@@ -31,8 +32,8 @@ run: venv
 		KB_DOCS="$(KB_DOCS)" $(BIN)/kb fetch || true; \
 	fi
 	-KB_DOCS="$(KB_DOCS)" $(BIN)/kb ingest "$(KB_DOCS)"
-	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run server.py --server.address $(HOST) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false --server.fileWatcherType none
+	KB_DOCS="$(KB_DOCS)" $(BIN)/streamlit run server.py $(if $(HOST),--server.address $(HOST)) \
+		$(if $(PORT),--server.port $(PORT))
 
 test: venv
 	$(BIN)/pytest
