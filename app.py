@@ -12,6 +12,8 @@ from kb.feedback import Feedback
 st.set_page_config(page_title="CALNET policy assistant", page_icon="📞", layout="wide")
 EXAMPLES = ["Who must sign a CALNET exemption request?", "How does a county order CALNET services?",
             "Do I need an exemption to buy phone service from another carrier?"]
+NOTICE = ("Automated assistant: it quotes the documents and can be wrong. The official State "
+          "Telecommunications Management Manual governs.")
 SUGGEST = ("Try the policy's own words, name a section (for example `GC 11541`, `SAM 4605` or "
            "`STMM 3-501.0`), or search the **Look up a section** tab. The official manual governs.")
 
@@ -131,8 +133,7 @@ def show_turn(t: dict) -> None:
         show_guidance(t)
         if r["citations"]:
             show_sources(t)
-        st.caption(f"Answered in {r['timing_ms']['total'] / 1000:.2f} s · extractive: every sentence is quoted "
-                   "from the cited source.")
+        st.caption(view.footer(r))
         left, right = st.columns([1, 3])
         with left:
             st.feedback("thumbs", key=f"fb_{tid}", on_change=save_rating, args=(t,))
@@ -216,6 +217,7 @@ with chat:
             show_turn(turn)
         pending = st.empty()  # the new question's turn is drawn here, above the input box
     question = st.chat_input("Ask about CALNET, the STMM, SAM or the Government Code")
+    st.caption(NOTICE)
     if question:
         with pending.container():
             with st.chat_message("user"):

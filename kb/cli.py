@@ -230,6 +230,27 @@ def cmd_feedback(args) -> int:
     return 0
 
 
+def cmd_api(args) -> int:
+    """Serve the HTTP API with uvicorn; off loopback only with KB_API_TOKENS set."""
+    import ipaddress
+
+    import uvicorn
+
+    from .api import create_app
+
+    settings = get_settings()
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not settings.tokens:
+        print(f"kb api: refusing to listen on {args.host} without KB_API_TOKENS: anyone who can reach it "
+              "could use it. Set KB_API_TOKENS=token1,token2 or keep --host 127.0.0.1.", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kb", description="California telecom policy knowledge base")
     sub = p.add_subparsers(dest="command", required=True)
@@ -277,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--all", action="store_true", help="list every section and document")
     q.set_defaults(func=cmd_stats)
 
+    q = sub.add_parser("api", help="serve the HTTP API (FastAPI; docs at /docs)")
+    q.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    q.add_argument("--port", type=int, default=8000)
+    q.set_defaults(func=cmd_api)
+
     q = sub.add_parser("fetch", help="download the official sources, report changes, re-ingest")
     q.add_argument("--sources", metavar="FILE", help="sources file (default: KB_SOURCES or sources.toml)")
     q.add_argument("--only", nargs="+", metavar="ID", help="fetch only these source ids")
@@ -291,8 +317,13 @@ def main(argv: list[str] | None = None) -> int:
 
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb ... | head` ends quietly
     args = build_parser().parse_args(argv)
+    from .llm import SetupError
+
     try:
         return args.func(args)
+    except SetupError as e:  # LLM mode is configured but cannot start
+        print(f"kb: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -83,15 +83,39 @@ class Settings(BaseSettings):
     fetch_backoff_s: float = Field(1.0, description="first pause before a retry, doubled each time")
     fetch_max_mb: float = Field(25.0, description="downloads larger than this are refused")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="how answers are chosen")
-    llm_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = None
-    llm_timeout_s: float = 30.0
+    # LLM mode (kb/llm.py): off unless an endpoint is configured.
+    llm_provider: Literal["openai-like", "azure"] = Field(
+        "openai-like", description="`openai-like`: any OpenAI-compatible endpoint at KB_LLM_URL; "
+        "`azure`: Azure OpenAI at KB_AZURE_ENDPOINT (needs the `azure` extra)")
+    llm_url: str | None = Field(None, description="base URL of an OpenAI-compatible endpoint, e.g. "
+                                "http://127.0.0.1:8080/v1")
+    llm_model: str | None = Field(None, description="model name sent with each request (Azure: the "
+                                  "deployed model, e.g. gpt-4o-mini)")
+    llm_api_key: str | None = Field(None, description="API key: a bearer token, or Azure's api-key")
+    llm_timeout_s: float = Field(30.0, gt=0, description="time budget for one answer from the endpoint, "
+                                 "retries included")
+    azure_endpoint: str | None = Field(None, description="Azure OpenAI resource, e.g. "
+                                       "https://NAME.openai.azure.com")
+    azure_deployment: str | None = Field(None, description="Azure OpenAI deployment name")
+    azure_api_version: str = Field("2024-10-21", description="Azure OpenAI API version")
+    # The HTTP API (`kb api`, kb/api.py).
+    api_tokens: str | None = Field(None, description="comma-separated bearer tokens; when set, every "
+                                   "/v1 request needs one of them")
+    api_max_body_kb: int = Field(256, ge=1, description="requests with a larger body are refused (413)")
+    api_max_question_chars: int = Field(2000, ge=1, description="longer questions are refused (422)")
 
     @property
     def llm_mode(self) -> bool:
-        """Answers go through the LLM endpoint only when both its address and model are set."""
+        """Answers go through an LLM only when its endpoint is set: KB_LLM_URL and KB_LLM_MODEL, or
+        for Azure its endpoint and deployment."""
+        if self.llm_provider == "azure":
+            return bool(self.azure_endpoint and self.azure_deployment)
         return bool(self.llm_url and self.llm_model)
+
+    @property
+    def tokens(self) -> set[str]:
+        """The API's bearer tokens (empty: the API is open, for loopback use)."""
+        return {t.strip() for t in (self.api_tokens or "").split(",") if t.strip()}
 
     @property
     def location(self) -> str:

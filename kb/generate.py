@@ -1,4 +1,4 @@
-"""LLM mode: fluent answers from an OpenAI-compatible endpoint, kept only where each sentence is verified."""
+"""LLM mode: fluent answers from the configured LLM (kb/llm.py), kept only where each sentence is verified."""
 from __future__ import annotations
 
 import logging
@@ -23,6 +23,7 @@ class LLMReader:
 
     def __init__(self, settings):
         self.settings = settings
+        self.client = llm.Client(settings)
 
     def read(self, draft: Draft) -> dict:
         if not draft.answered:
@@ -31,7 +32,7 @@ class LLMReader:
         passages = prompt.select(draft.hits, draft.result)
         checker = Verifier(passages)
         try:
-            reply = llm.chat(self.settings, self._messages(draft, passages))
+            reply = self.client.chat(self._messages(draft, passages))
         except llm.LLMError as e:
             log.warning("LLM mode: %s; answering extractively", e)
             return finish(draft.result, checker, t0)
@@ -51,7 +52,7 @@ class LLMReader:
         checker = Verifier(passages)
         shown, buffer, done = 0, "", 0
         try:
-            for delta in llm.chat_stream(self.settings, self._messages(draft, passages)):
+            for delta in self.client.stream(self._messages(draft, passages)):
                 buffer += delta
                 units = split(buffer)
                 for sentence in units[done:-1]:  # the last unit may still be growing

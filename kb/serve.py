@@ -24,7 +24,7 @@ def knowledge_base(settings: Settings | None = None, threads: int = SERVE_THREAD
     """The process's knowledge base for these settings: made once, its index and model loading in a
     background thread (questions asked meanwhile wait for them)."""
     settings = settings or get_settings()
-    key = f"{settings.home.resolve()}|{settings.chroma_url or ''}|{settings.llm_url or ''}|{settings.llm_model or ''}"
+    key = settings.model_copy(update={"home": settings.home.resolve()}).model_dump_json()  # every setting counts
     with _lock:
         kb = _shared.get(key)
         if kb is None:

@@ -127,3 +127,17 @@ def result_context(idx, result: dict) -> str:
         if (r.section, r.heading) == (result["ref"], result["heading"]):
             return "\n".join(idx.records[j].text for j in idx.neighbours(i))
     return result["snippet"]
+
+
+def footer(result: dict) -> str:
+    """The line under an answer: how long it took, and what kind of answer it is (an abstention
+    quotes nothing, and says so)."""
+    took = f"{result['timing_ms']['total'] / 1000:.2f} s"
+    if result["status"] == "not_found":
+        return f"Searched in {took} · the documents do not answer this, so nothing is quoted."
+    if result["status"] != "answered":
+        return f"Searched in {took} · outside what the documents cover, so nothing is quoted."
+    if result.get("mode") == "llm":
+        return (f"Answered in {took} · worded by a language model; each sentence was checked against "
+                "the source it cites.")
+    return f"Answered in {took} · extractive: every sentence is quoted from the cited source."

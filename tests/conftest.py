@@ -51,3 +51,20 @@ def corpus_kb(corpus_settings):
     kb = KnowledgeBase(corpus_settings)
     kb.warm()
     return kb
+
+
+@pytest.fixture(scope="session")
+def api(corpus_settings, tmp_path_factory):
+    """`kb api` serving the corpus on 127.0.0.1 with two bearer tokens and a 64 KB body limit:
+    (base URL, one of the tokens)."""
+    import sys
+
+    from tests.servers import free_port, served
+
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(KB_HOME=str(corpus_settings.home), KB_API_TOKENS="fixture-token-a, fixture-token-b",
+               KB_API_MAX_BODY_KB="64", HF_HUB_OFFLINE="1")
+    cmd = [sys.executable, "-m", "kb.cli", "api", "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1]]
+    with served("kb api", cmd, tmp_path_factory.mktemp("api") / "server.log", f"{url}/healthz", env=env):
+        yield url, "fixture-token-b"

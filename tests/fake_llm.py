@@ -83,8 +83,8 @@ class FakeLLM:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "body": body,
-                                      "auth": self.headers.get("Authorization")})
+                fake.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization"),
+                                      "api_key": self.headers.get("api-key")})
                 if fake.mode == "error":
                     return self._send(500, "application/json", b'{"error": "internal"}')
                 if fake.mode == "slow":

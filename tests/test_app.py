@@ -99,6 +99,19 @@ def test_abstention_says_so_and_suggests_where_to_look(app):
     body = texts(app)
     assert "Look up a section" in body and "GC 11541" in body
     assert "**Sources**" not in body
+    ask(app, "What is the monthly price of a CALNET cellular data plan?")  # in the field, not in the documents
+    footers = [c.value for c in app.caption if c.value.startswith(("Searched in", "Answered in"))]
+    assert "outside what the documents cover, so nothing is quoted" in footers[0]
+    assert "the documents do not answer this, so nothing is quoted" in footers[1]
+    assert not any("quoted from the cited source" in f for f in footers)  # no claim of quotes that are not there
+
+
+def test_a_notice_under_the_chat_input_says_what_the_assistant_is(app):
+    notice = [c.value for c in app.caption if "Automated assistant" in c.value]
+    assert notice == ["Automated assistant: it quotes the documents and can be wrong. The official State "
+                      "Telecommunications Management Manual governs."]
+    ask(app, SIGN)
+    assert any("extractive: every sentence is quoted from the cited source" in c.value for c in app.caption)
 
 
 def test_exemption_guidance_lists_cited_steps_and_downloads_the_filled_draft(app, downloads):
@@ -264,6 +277,7 @@ def test_llm_mode_shows_only_verified_sentences_with_their_sources(corpus_settin
         assert "automatically" not in body
         assert "\\[1\\]" in body and view.escape_md(SHORTENED) in body  # the answer says it was shortened
         assert "> " in body and "[State Telecommunications Management Manual" in body  # sources under it
+        assert any("worded by a language model; each sentence was checked" in c.value for c in at.caption)
     finally:
         fake.close()
         from kb.config import get_settings

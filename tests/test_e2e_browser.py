@@ -1,6 +1,6 @@
 """End to end in a real headless browser: Debian's chromium, driven by Playwright, against the served app.
 
-Needs /usr/bin/chromium (.ci/run installs it). Set KB_SKIP_BROWSER=1 to skip these tests on purpose;
+Needs /usr/bin/chromium (`make test` installs it). Set KB_SKIP_BROWSER=1 to skip these tests on purpose;
 without it a missing browser fails the run. KB_SCREENSHOT_DIR=docs writes the README's screenshots."""
 from __future__ import annotations
 
@@ -24,13 +24,12 @@ ASK = "Ask about CALNET"
 
 @pytest.fixture(scope="module")
 def server(corpus_settings, tmp_path_factory):
-    """The app served as `make run` serves it (streamlit run server.py) on 127.0.0.1, over the corpus."""
+    """The app served as `make run` serves it (streamlit run server.py, the rest of its settings from
+    .streamlit/config.toml) on 127.0.0.1, over the corpus."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "KB_HOME": str(corpus_settings.home), "HF_HUB_OFFLINE": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port)]
     with served("the app", cmd, tmp_path_factory.mktemp("streamlit") / "server.log", f"{url}/_stcore/health",
                 cwd=ROOT, env=env):
         yield url
@@ -40,7 +39,7 @@ def server(corpus_settings, tmp_path_factory):
 def browser(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium, "
-                    "as .ci/run does), or set KB_SKIP_BROWSER=1 to skip the browser tests")
+                    "as `make test` does), or set KB_SKIP_BROWSER=1 to skip the browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -83,6 +82,30 @@ def _open(expander, label: str) -> None:
         except Exception:
             continue
     assert body.get_attribute("inert") is None, f"{label!r} did not open"
+
+
+def test_the_page_is_set_up_for_staff(server, browser):
+    """No developer toolbar or Deploy button, nothing sent anywhere but the app's own server, and
+    the notice right under the chat input."""
+    page = browser.new_page()
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else elsewhere.append(r.url))
+    page.goto(server)
+    box = page.get_by_placeholder(ASK)
+    box.wait_for()
+    notice = page.get_by_text("Automated assistant: it quotes the documents and can be wrong.")
+    assert "The official State Telecommunications Management Manual governs." in notice.inner_text()
+    below = notice.bounding_box()["y"] - (box.bounding_box()["y"] + box.bounding_box()["height"])
+    assert 0 <= below < 80  # under the input box, not somewhere else on the page
+    _ask(page, "Who must sign a CALNET exemption request?", 1)
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count():  # the viewer menu (print, settings) may stay; developer items may not
+        menu.click()
+        assert page.get_by_text("Clear cache").count() == 0 and page.get_by_text("Rerun").count() == 0
+    assert elsewhere == []  # usage statistics are off: no request leaves for another host
+    page.close()
 
 
 def test_ask_see_a_cited_answer_open_its_source_and_save_a_screenshot(server, browser, shots):

@@ -201,6 +201,41 @@ def test_instructions_inside_a_document_or_a_question_do_not_change_the_rules(se
     assert user2["content"].count("</question>") == 1  # the question cannot close its own block
 
 
+def test_azure_openai_is_reached_at_its_deployment_with_its_key(corpus_settings, fake):
+    from kb.answer import KnowledgeBase
+
+    fake.mode = "reader"
+    fake.requests.clear()
+    kb = KnowledgeBase(corpus_settings.model_copy(update={
+        "llm_provider": "azure", "azure_endpoint": fake.url.removesuffix("/v1"),
+        "azure_deployment": "fixture-deployment", "azure_api_version": "2024-10-21",
+        "llm_api_key": "fixture-azure-key", "llm_timeout_s": 5.0}))
+    r = kb.ask(QUESTION)
+    assert r["mode"] == "llm" and "Agency Information Officer" in r["answer"]
+    sent = fake.requests[-1]
+    assert sent["path"] == "/openai/deployments/fixture-deployment/chat/completions?api-version=2024-10-21"
+    assert sent["api_key"] == "fixture-azure-key"
+    s = kb.ask(QUESTION, stream=True)
+    assert "".join(s) == s.result["answer"] and s.result["mode"] == "llm"
+    assert fake.requests[-1]["body"]["stream"] is True
+
+
+def test_azure_without_a_key_stops_with_a_message_naming_the_setting(corpus_settings, monkeypatch, capsys):
+    from kb import cli
+    from kb.config import get_settings
+
+    for name, value in {"KB_HOME": str(corpus_settings.home), "KB_LLM_PROVIDER": "azure",
+                        "KB_AZURE_ENDPOINT": "http://127.0.0.1:9", "KB_AZURE_DEPLOYMENT": "fixture"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("KB_LLM_API_KEY", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["ask", QUESTION]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "KB_LLM_API_KEY" in capsys.readouterr().err
+
+
 def test_the_dev_questions_still_pass_in_llm_mode(llm_kb, fake, extractive):
     from kb import evaluate
 

