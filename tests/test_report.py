@@ -85,3 +85,16 @@ def test_chosen_questions_join_the_evaluation_set_with_the_expectation_to_fill_i
     for x in lines:  # the `kb eval` fields, the expectation left empty
         assert {"id", "question", "expect", "guide", "sources", "mentions"} <= set(x)
         assert (x["expect"], x["sources"], x["mentions"]) == ("", [], []) and "fill in" in x["note"]
+
+
+def test_two_questions_asked_in_the_app_one_not_answered_are_in_kb_report(corpus_settings, tmp_path, monkeypatch,
+                                                                          capsys):
+    from tests import apphome
+
+    apphome.use(monkeypatch, apphome.copy_home(corpus_settings.home, tmp_path / "home"))
+    apphome.ask(apphome.ask(apphome.app().run(), apphome.SIGN), apphome.OFF_TOPIC)
+    rep = cli(capsys, "--json")
+    assert (rep["questions"], rep["answered"], rep["answer_rate"]) == (2, 1, 0.5)
+    assert [(g["question"], g["count"], g["examples"]) for g in rep["unanswered"]] == \
+           [(apphome.OFF_TOPIC, 1, [apphome.OFF_TOPIC])]
+    assert "STMM 3-501.0" in [s["section"] for s in rep["top_sections"]]
