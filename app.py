@@ -255,5 +255,5 @@ def ask_page() -> None:
 
 # Sign-in (when configured) comes before anything else; then the pages this user may open.
 state.kb_user, address = signin.gate(SETTINGS)
-st.navigation([st.Page(ask_page, title="Ask", icon="💬", default=True),
+st.navigation([st.Page(ask_page, title="Ask", icon=":material/forum:", default=True),
                signin.maintainers_page(SETTINGS, address)]).run()

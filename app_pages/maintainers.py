@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-import pandas as pd
 import streamlit as st
 
 import kb
@@ -109,7 +108,7 @@ m[2].metric("Not answered", rep["questions"] - rep["answered"])
 m[3].metric("Marked down", len(rep["marked_down"]))
 if rep["by_day"]:
     st.subheader("Answer rate over time")
-    st.line_chart(pd.DataFrame(rep["by_day"]), x="day", y="answer_rate", y_label="answer rate", height=220)
+    st.altair_chart(tables.rate_chart(rep["by_day"]))
 unanswered(rep, {r["id"]: r for r in rows})
 st.subheader("Answers marked down")
 tables.show("marked_down", rep["marked_down"], ["asked_at", "user", "question", "answer", "comment", "status"])

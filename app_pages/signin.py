@@ -63,5 +63,6 @@ def maintainers_page(settings: Settings, address: str | None) -> st.Page:
     """The maintainers' page for a maintainer; for anyone else a hidden page at the same address that
     refuses (the page's own code never runs for them)."""
     if access.is_maintainer(address, settings.maintainers):
-        return st.Page(MAINTAINERS_PAGE, title="Maintainers", icon="🛠️", url_path="maintainers")
+        return st.Page(MAINTAINERS_PAGE, title="Maintainers", icon=":material/build:",
+                       url_path="maintainers")
     return st.Page(_refused, title="Maintainers", url_path="maintainers", visibility="hidden")

@@ -19,7 +19,7 @@ def _exported(name: str, rows: int) -> None:
 def csv_button(name: str, records: list[dict], columns: list[str]) -> None:
     """A download of these records as CSV (the columns given, in that order)."""
     data = pd.DataFrame(records, columns=columns).to_csv(index=False)
-    st.download_button(f"Export as CSV ({len(records)} rows)", data=data, mime="text/csv", key=f"csv_{name}",
+    st.download_button(f"Export as CSV · {len(records)} row{'s' * (len(records) != 1)}", data=data, mime="text/csv", key=f"csv_{name}",
                        file_name=f"kb-{name}-{st.session_state.get('m_span', 'all')}.csv",
                        on_click=_exported, args=(name, len(records)))
 
@@ -31,6 +31,18 @@ def show(name: str, records: list[dict], columns: list[str]) -> None:
         return
     st.dataframe(pd.DataFrame(records, columns=columns), hide_index=True)
     csv_button(name, records, columns)
+
+
+def rate_chart(by_day: list[dict]):
+    """The answer rate by day as a line with a point per day (a single day still shows), 0 to 100%."""
+    import altair as alt
+
+    data = pd.DataFrame(by_day).assign(day=lambda d: pd.to_datetime(d["day"]))
+    return alt.Chart(data, height=220).mark_line(point=True).encode(
+        x=alt.X("day:T", title="day (UTC)", axis=alt.Axis(format="%Y-%m-%d")),
+        y=alt.Y("answer_rate:Q", title="answer rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("day:T", format="%Y-%m-%d"), "questions:Q",
+                 alt.Tooltip("answer_rate:Q", format=".0%", title="answer rate")])
 
 
 def summary_line(summary: dict | None) -> str:
