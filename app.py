@@ -1,4 +1,4 @@
-"""Streamlit app: sign-in, chat with checkable citations, guidance, help-desk lookup, export, feedback, log (UI only)."""
+"""Streamlit app (UI only): sign-in, chat with checkable citations, guidance, look-up, export, feedback, logging."""
 from __future__ import annotations
 
 import itertools

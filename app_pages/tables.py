@@ -19,7 +19,8 @@ def _exported(name: str, rows: int) -> None:
 def csv_button(name: str, records: list[dict], columns: list[str]) -> None:
     """A download of these records as CSV (the columns given, in that order)."""
     data = pd.DataFrame(records, columns=columns).to_csv(index=False)
-    st.download_button(f"Export as CSV · {len(records)} row{'s' * (len(records) != 1)}", data=data, mime="text/csv", key=f"csv_{name}",
+    label = f"Export as CSV · {len(records)} row{'s' * (len(records) != 1)}"
+    st.download_button(label, data=data, mime="text/csv", key=f"csv_{name}",
                        file_name=f"kb-{name}-{st.session_state.get('m_span', 'all')}.csv",
                        on_click=_exported, args=(name, len(records)))
 
