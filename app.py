@@ -1,12 +1,15 @@
-"""Streamlit app: chat with checkable citations, guidance panels, help-desk lookup, export and feedback (UI only)."""
+"""Streamlit app (UI only): sign-in, chat with checkable citations, guidance, look-up, export, feedback, logging."""
 from __future__ import annotations
 
 import itertools
+import time
+import uuid
 
 import streamlit as st
 
 import kb
-from kb import draft, export, lookup, serve, view
+from app_pages import signin
+from kb import draft, export, lookup, questionlog, serve, view
 from kb.feedback import Feedback
 
 st.set_page_config(page_title="CALNET policy assistant", page_icon="📞", layout="wide")
@@ -14,6 +17,7 @@ EXAMPLES = ["Who must sign a CALNET exemption request?", "How does a county orde
             "Do I need an exemption to buy phone service from another carrier?"]
 NOTICE = ("Automated assistant: it quotes the documents and can be wrong. The official State "
           "Telecommunications Management Manual governs.")
+RECORDED = "who asked, the question, the answer given, its sources, time taken and your feedback"
 SUGGEST = ("Try the policy's own words, name a section (for example `GC 11541`, `SAM 4605` or "
            "`STMM 3-501.0`), or search the **Look up a section** tab. The official manual governs.")
 
@@ -28,13 +32,15 @@ def look_up(home: str, generation: str, query: str) -> dict:
     return lookup.search(KB, KB.index(), query, limit=10)  # KB: defined below, before any look-up
 
 
-HOME = str(kb.get_settings().home)
+SETTINGS = kb.get_settings()
+HOME = str(SETTINGS.home)
 # One knowledge base per process and settings (kb.serve keeps it, like st.cache_resource would);
 # the model and index load in the background while the page draws.
-KB = serve.knowledge_base(kb.get_settings())
+KB = serve.knowledge_base(SETTINGS)
 state = st.session_state
 state.setdefault("turns", [])
 state.setdefault("ids", itertools.count(1))
+state.setdefault("session_id", uuid.uuid4().hex[:12])
 
 
 def history() -> list[dict]:
@@ -56,16 +62,19 @@ def save_rating(t: dict) -> None:
     if value is None:
         return
     rating = 1 if value == 1 else -1
-    fb = Feedback(kb.get_settings())
+    fb = Feedback(SETTINGS)
     if t.get("fb_row"):
         fb.update(t["fb_row"], rating=rating)
     else:
         t["fb_row"] = fb.add(t["result"], rating)
+    questionlog.set_feedback(SETTINGS, t.get("log_row"), rating=rating)
 
 
 def save_comment(t: dict) -> None:
     if t.get("fb_row"):
-        Feedback(kb.get_settings()).update(t["fb_row"], comment=state.get(f"fbc_{t['id']}", ""))
+        comment = state.get(f"fbc_{t['id']}", "")
+        Feedback(SETTINGS).update(t["fb_row"], comment=comment)
+        questionlog.set_feedback(SETTINGS, t.get("log_row"), comment=comment)
 
 
 def show_sources(t: dict) -> None:
@@ -200,39 +209,54 @@ def sidebar(s: dict) -> None:
                 st.rerun()
 
 
-s = summary(HOME)
-st.title("California telecom policy assistant")
-st.caption("Answers quote the State Telecommunications Management Manual, CALNET contracts, SAM and the "
-           "Government Code, with a source for every sentence.")
-if not s["documents"]:
-    st.info("The index is empty. Add policy documents (PDF, HTML, Markdown, text or DOCX) to `data/stmm/` "
-            "and run `kb ingest`, or start with `KB_DOCS=/path/to/folder make run`.")
-chat, look = st.tabs(["Ask", "Look up a section"])
-with chat:
-    conversation = st.container()
-    with conversation:
-        if not state.turns:
-            st.markdown("Ask a policy question, for example:\n" + "\n".join(f"- {q}" for q in EXAMPLES))
-        for turn in state.turns:
-            show_turn(turn)
-        pending = st.empty()  # the new question's turn is drawn here, above the input box
-    question = st.chat_input("Ask about CALNET, the STMM, SAM or the Government Code")
-    st.caption(NOTICE)
-    if question:
-        with pending.container():
-            with st.chat_message("user"):
-                st.markdown(view.escape_md(question))
-            with st.chat_message("assistant"):
-                # Text appears as the reader gives it (LLM mode: sentence by sentence, each verified);
-                # the cited turn replaces it below.
-                with st.spinner("Finding the answer in the documents..."):
-                    reply = KB.ask(question, history=history(), stream=True)
-                    st.write_stream(view.escape_md(piece) for piece in reply)
-                result = reply.result
-        turn = {"id": next(state.ids), "question": question, "result": result}
-        state.turns.append(turn)
-        with pending.container():
-            show_turn(turn)
-with look:
-    lookup_panel()
-sidebar(s)  # drawn last, so its conversation export includes a question just answered
+def ask_page() -> None:
+    """The chat and the look-up tabs."""
+    s = summary(HOME)
+    st.title("California telecom policy assistant")
+    st.caption("Answers quote the State Telecommunications Management Manual, CALNET contracts, SAM and the "
+               "Government Code, with a source for every sentence.")
+    if SETTINGS.question_log:
+        st.caption(f"Questions asked here are recorded ({view.escape_md(RECORDED)}) and kept for "
+                   f"{SETTINGS.log_retention_days} days, so the maintainers can see what the documents do not "
+                   "answer.")
+    if not s["documents"]:
+        st.info("The index is empty. Add policy documents (PDF, HTML, Markdown, text or DOCX) to `data/stmm/` "
+                "and run `kb ingest`, or start with `KB_DOCS=/path/to/folder make run`.")
+    chat, look = st.tabs(["Ask", "Look up a section"])
+    with chat:
+        conversation = st.container()
+        with conversation:
+            if not state.turns:
+                st.markdown("Ask a policy question, for example:\n" + "\n".join(f"- {q}" for q in EXAMPLES))
+            for turn in state.turns:
+                show_turn(turn)
+            pending = st.empty()  # the new question's turn is drawn here, above the input box
+        question = st.chat_input("Ask about CALNET, the STMM, SAM or the Government Code")
+        st.caption(NOTICE)
+        if question:
+            with pending.container():
+                with st.chat_message("user"):
+                    st.markdown(view.escape_md(question))
+                with st.chat_message("assistant"):
+                    # Text appears as the reader gives it (LLM mode: sentence by sentence, each verified);
+                    # the cited turn replaces it below.
+                    with st.spinner("Finding the answer in the documents..."):
+                        earlier, t0 = history(), time.perf_counter()
+                        reply = KB.ask(question, history=earlier, stream=True)
+                        st.write_stream(view.escape_md(piece) for piece in reply)
+                    result = reply.result
+            turn = {"id": next(state.ids), "question": question, "result": result,
+                    "log_row": questionlog.record(SETTINGS, question, len(earlier), result, state.kb_user,
+                                                  (time.perf_counter() - t0) * 1000, session=state.session_id)}
+            state.turns.append(turn)
+            with pending.container():
+                show_turn(turn)
+    with look:
+        lookup_panel()
+    sidebar(s)  # drawn last, so its conversation export includes a question just answered
+
+
+# Sign-in (when configured) comes before anything else; then the pages this user may open.
+state.kb_user, address = signin.gate(SETTINGS)
+st.navigation([st.Page(ask_page, title="Ask", icon=":material/forum:", default=True),
+               signin.maintainers_page(SETTINGS, address)]).run()

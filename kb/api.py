@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException
 
-from . import export, lookup, openai_compat, serve
+from . import export, lookup, openai_compat, questionlog, serve
 from .api_guard import Guard, error
 from .api_models import AskRequest, ExportRequest
 from .config import Settings, get_settings
@@ -17,11 +17,13 @@ from .config import Settings, get_settings
 log = logging.getLogger(__name__)
 
 
-def answered(question: str, history: list, result: dict) -> dict:
-    """Every answer the API gives passes through here, streamed or not (the one place to record
-    questions); returns the result unchanged."""
+def answered(settings: Settings, question: str, history: list, result: dict) -> dict:
+    """Every answer the API gives passes through here, streamed or not: it goes into the question
+    log (source 'api'; the bearer token itself is never stored). Returns the result unchanged."""
     log.info("answer: status=%s mode=%s %.0f ms, %d earlier turn(s)", result.get("status"),
              result.get("mode"), (result.get("timing_ms") or {}).get("total", 0.0), len(history))
+    questionlog.record(settings, question, len(history), result, "api",
+                       (result.get("timing_ms") or {}).get("total"), source="api")
     return result
 
 
@@ -73,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The `kb ask --json` contract for a question and the conversation before it."""
         _check(settings, req.question, "question")
         history = req.turns()
-        return answered(req.question, history, kb.ask(req.question, history=history))
+        return answered(settings, req.question, history, kb.ask(req.question, history=history))
 
     @app.get("/v1/lookup", dependencies=v1, tags=["answers"])
     def find(ref: str = Query(min_length=1, max_length=200, description="GC 11541, SAM 4605, or keywords"),
@@ -101,10 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return error(422, "messages: no user message to answer", "messages")
         _check(settings, question, "messages")
         if not req.stream:
-            result = answered(question, history, kb.ask(question, history=history))
+            result = answered(settings, question, history, kb.ask(question, history=history))
             return openai_compat.completion(req.model, result)
         s = kb.ask(question, history=history, stream=True)
-        return StreamingResponse(openai_compat.events(req.model, s, lambda: answered(question, history, s.result)),
+        return StreamingResponse(openai_compat.events(req.model, s, lambda: answered(settings, question, history, s.result)),
                                  media_type="text/event-stream")
 
     return app

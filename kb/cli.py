@@ -248,6 +248,18 @@ def cmd_api(args) -> int:
               "could use it. Set KB_API_TOKENS=token1,token2 or keep --host 127.0.0.1.", file=sys.stderr)
         return 2
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+
+
+def cmd_report(args) -> int:
+    """The question log's figures: answer rate, unanswered questions grouped by meaning, and more."""
+    from . import questionlog, report
+
+    settings = get_settings()
+    rep = report.build(settings, questionlog.rows(settings, start=report.since(args.since)))
+    if args.json:
+        _print_json({"since_days": args.since, **rep})
+    else:
+        print(report.render(rep, args.since))
     return 0
 
 
@@ -308,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--only", nargs="+", metavar="ID", help="fetch only these source ids")
     q.add_argument("--json", action="store_true", help="print the results as JSON")
     q.set_defaults(func=cmd_fetch)
+
+    q = sub.add_parser("report", help="what the question log says: answer rate, unanswered questions and more")
+    q.add_argument("--since", type=float, metavar="DAYS", help="only questions asked in the last DAYS days")
+    q.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    q.set_defaults(func=cmd_report)
     return p
 
 

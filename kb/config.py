@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Nothing is fetched from a model hub at run time, and Chroma reports nothing home.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,6 +103,28 @@ class Settings(BaseSettings):
                                    "/v1 request needs one of them")
     api_max_body_kb: int = Field(256, ge=1, description="requests with a larger body are refused (413)")
     api_max_question_chars: int = Field(2000, ge=1, description="longer questions are refused (422)")
+    question_log: bool = Field(True, description="record each question asked in the app in KB_HOME/questions.sqlite "
+                               "(KB_QUESTION_LOG=off turns it off)")
+    log_retention_days: int = Field(90, ge=1, description="question log and audit rows older than this many days "
+                                    "are deleted")
+    maintainers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="who sees the maintainers' page: e-mail addresses or @domain patterns, "
+        "separated by commas or spaces ('*' for everyone, e.g. on a laptop without sign-in)")
+    # Paraphrases of one question score 0.86-0.95 (all-MiniLM-L6-v2); two different questions on one
+    # topic (who signs an exemption request, how long an exemption lasts) up to 0.75.
+    log_group_similarity: float = Field(0.8, description="unanswered questions whose embeddings are at least this "
+                                        "similar (cosine) are grouped as one in the report")
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+
+    @field_validator("maintainers", mode="before")
+    @classmethod
+    def _split_maintainers(cls, value):
+        if isinstance(value, str):
+            return [p for p in value.replace(",", " ").split() if p]
+        return value
 
     @property
     def llm_mode(self) -> bool:

@@ -8,7 +8,13 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from streamlit import config as streamlit_config  # noqa: E402
+
 from tests.fixtures import CORPUS  # noqa: E402
+
+# The app under test never reads a secrets.toml of this machine or of the project folder (one with
+# [auth] would put every app test behind the sign-in page); sign-in tests give their own secrets.
+streamlit_config.set_option("secrets.files", [])
 
 
 @pytest.fixture

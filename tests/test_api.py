@@ -136,3 +136,16 @@ def test_kb_api_stays_on_loopback_unless_tokens_are_set(monkeypatch, capsys):
     finally:
         get_settings.cache_clear()
     assert "refusing to listen on 0.0.0.0 without KB_API_TOKENS" in capsys.readouterr().err
+
+
+def test_questions_asked_through_the_api_are_in_the_question_log(corpus_settings, tmp_path):
+    from kb import questionlog
+    from kb.api import answered
+
+    settings = corpus_settings.model_copy(update={"home": tmp_path / "home"})
+    result = {"status": "not_found", "answer": "The documents in this knowledge base don't cover this.",
+              "citations": [], "guidance": None, "mode": "extractive", "timing_ms": {"total": 12.0}}
+    answered(settings, "What is the fine for late invoices?", ["earlier"], result)
+    rows = questionlog.rows(settings)
+    assert [(r["question"], r["source"], r["status"], r["history_len"]) for r in rows] == [
+        ("What is the fine for late invoices?", "api", "not_found", 1)]

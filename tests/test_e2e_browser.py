@@ -29,7 +29,10 @@ def server(corpus_settings, tmp_path_factory):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "KB_HOME": str(corpus_settings.home), "HF_HUB_OFFLINE": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port)]
+    no_secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"  # not the project's: no sign-in here
+    no_secrets.write_text("")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
+           "--secrets.files", str(no_secrets)]
     with served("the app", cmd, tmp_path_factory.mktemp("streamlit") / "server.log", f"{url}/_stcore/health",
                 cwd=ROOT, env=env):
         yield url
