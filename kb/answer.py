@@ -106,8 +106,13 @@ class KnowledgeBase:
                 before, _ = routes.path(embed.embed_query(q.context[:2000]), a.route_margin)
                 path = before or path
         homes = routes.homes(path)
+        # A question with no word of the field is answered only from a passage close to it in meaning.
+        outside = not q.in_field and not ret.routed_sections and \
+            max((h.dense for h in ret.hits), default=0.0) < a.field_dense
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
-        if q.ref_only and ret.routed_sections:
+        if outside:
+            chosen, cands = [], []
+        elif q.ref_only and ret.routed_sections:
             fits = lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section))  # noqa: E731
             chosen = _section_opening(idx, ret, fits, lexicon.for_index(idx)[1].known)
             cands = []
@@ -124,7 +129,7 @@ class KnowledgeBase:
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:
                 cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]
-            ok = path_question or scorer.confidence(cands, a) >= a.cut
+            ok = path_question or scorer.confidence(cands, a, on_path=bool(path)) >= a.cut
             chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
         if not chosen:
             status = "not_found" if q.in_field or ret.routed_sections else "out_of_scope"

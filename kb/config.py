@@ -56,6 +56,9 @@ class AnswerSettings(BaseModel):
     route_home_bonus: float = Field(default_factory=lambda: _fitted("route_home_bonus", 0.03),
                                     description="added to a path's score when the best passages come from its sections")
     max_sentences: int = Field(3, description="sentences in an answer at most (with their context)")
+    field_dense: float = Field(default_factory=lambda: _fitted("field_dense", 0.3),
+                               description="a question with no word of the field is answered only when a passage "
+                                           "is at least this close to it in meaning (cosine)")
 
 
 class Settings(BaseSettings):

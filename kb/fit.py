@@ -17,7 +17,7 @@ from .evaluate import check
 from .compose import compose
 from .features import NAMES
 from .scorer import DECIDE, confidence, evidence, rank
-from .select import choose, eligible, with_context
+from .select import choose, eligible, pick, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
 RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]  # in units of a unit-length ranker's score
@@ -59,7 +59,7 @@ def simulate(q: dict, d, answer) -> tuple[bool, bool]:
     """(passes, answered) for a question under these settings (look-ups keep the draft's result)."""
     if not d.candidates:
         return not check(q, d.result), d.result.get("status") == "answered"
-    ok = confidence(d.candidates, answer) >= answer.cut
+    ok = confidence(d.candidates, answer, on_path=bool(d.path)) >= answer.cut
     chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
     if chosen:
         _, cites = compose(chosen)
@@ -113,15 +113,36 @@ def fit_decider(questions, drafts, labels, C: float) -> tuple[dict[str, float], 
 
     X, y = [], []
     for q, d, lab in zip(questions, drafts, labels):
-        x = evidence(d.candidates)
+        x = evidence(d.candidates, bool(d.path))
         if x is None:
             continue
-        best = next(c for c in d.candidates if eligible(c))
+        best = pick([c for c in d.candidates if eligible(c)], bool(d.path))
         X.append(x)
         y.append(int(lab[d.candidates.index(best)]))
     model = LogisticRegression(C=C, max_iter=5000)
     model.fit(np.asarray(X), np.asarray(y))
     return ({n: round(float(w), 4) for n, w in zip(DECIDE, model.coef_[0])}, round(float(model.intercept_[0]), 4))
+
+
+FIELD_DENSE = [round(x, 2) for x in np.arange(0.2, 0.61, 0.05)]
+
+
+def fit_field(questions, drafts, answer) -> float:
+    """The closeness a question with no word of the field needs to be answered at all: the value
+    that costs least on the tuning questions without field words (off-topic ones above all)."""
+    best = None
+    for t in FIELD_DENSE:
+        total = 0.0
+        for q, d in zip(questions, drafts):
+            if d.in_field or not d.candidates:
+                continue
+            if max((h.dense for h in d.hits), default=0.0) < t:
+                total += 1.0 if q["expect"] == "answer" else 0.0
+            else:
+                total += cost(q, d, answer)
+        if best is None or total <= best[0]:  # of equal costs the highest: precision first
+            best = (total, t)
+    return best[1]
 
 
 def fit_routes(questions: list[dict], drafts) -> tuple[float, float, int]:
@@ -205,17 +226,26 @@ def main(argv=None) -> int:
 
     questions = [json.loads(line) for p in a.questions for line in Path(p).read_text().splitlines() if line.strip()]
     settings = get_settings()
-    kb = KnowledgeBase(settings)
-    kb.warm()
-    drafts = [kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)]) for q in questions]
+
+    def drafts_with(answer):
+        kb = KnowledgeBase(settings.model_copy(update={"answer": answer}))
+        kb.warm()
+        return [kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)]) for q in questions]
+
+    # The paths first (from the questions' vectors alone), then every question drafted on them with
+    # the field gate open, so that the fit depends on the tuning questions, not on an earlier fit.
+    margin, bonus, right = fit_routes(questions, drafts_with(settings.answer))
+    base = settings.answer.model_copy(update={"route_margin": margin, "route_home_bonus": bonus, "field_dense": -1.0})
+    drafts = drafts_with(base)
     labels = []
     for q, d in zip(questions, drafts):
         by_key = {(c.hit.i, c.k): c for c in d.candidates}
         labels.append([label(q, c, by_key) for c in d.candidates])
-    answer, passed = fit_all(questions, drafts, labels, settings.answer, a.C)
-    margin, bonus, right = fit_routes(questions, drafts)
+    answer, passed = fit_all(questions, drafts, labels, base, a.C)
+    field_dense = fit_field(questions, drafts, answer)
     out = {"weights": answer.weights, "decide_weights": answer.decide_weights, "decide_bias": answer.decide_bias,
            "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
+           "field_dense": field_dense,
            "fit": {"questions": [str(p) for p in a.questions], "n_questions": len(questions),
                    "candidates": sum(len(x) for x in labels), "positives": sum(sum(x) for x in labels), "C": a.C,
                    "tuning_pass_estimate": round(passed / len(questions), 4),

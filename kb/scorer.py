@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .features import NAMES, Candidate
-from .select import eligible
+from .select import eligible, pick
 
 # Evidence about the best sentence that the decision model weighs.
 DECIDE = ["dense_sentence", "dense_words", "dense_passage", "bm25", "cover_near", "soft_sentence", "focus_near",
@@ -33,20 +33,20 @@ def rank(cands: list[Candidate], answer) -> list[Candidate]:
     return sorted(cands, key=lambda c: -c.score)
 
 
-def evidence(cands: list[Candidate]) -> np.ndarray | None:
-    """The decision features of a ranked list: its best eligible sentence, and how far it leads."""
+def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None:
+    """The decision features of a ranked list: of the sentence it would answer with (select.pick)."""
     pool = [c for c in cands if eligible(c)]
     if not pool:
         return None
-    best = pool[0]
+    best = pick(pool, on_path)
     lead = best.score - pool[1].score if len(pool) > 1 else 5.0
     values = {"top": best.score, "lead": min(lead, 5.0)}
     return np.asarray([values[n] if n in values else best.f(n) for n in DECIDE], dtype=np.float32)
 
 
-def confidence(cands: list[Candidate], answer) -> float:
-    """How likely the best eligible sentence answers the question (0 when none is eligible)."""
-    x = evidence(cands)
+def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:
+    """How likely the sentence it would answer with answers the question (0 when none is eligible)."""
+    x = evidence(cands, on_path)
     if x is None:
         return 0.0
     z = float(x @ _vec(answer.decide_weights, DECIDE)) + answer.decide_bias

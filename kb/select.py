@@ -54,22 +54,13 @@ def with_context(c: Candidate, by_key: dict) -> list[Candidate]:
 
 def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yesno: bool = False,
            on_path: bool = False) -> list[Candidate]:
-    """The best eligible sentence with its context, then close runners-up (ranker scores within
-    `runner_up` of the best) with theirs, leaving out repeats of what is chosen. A question about
-    what a term means is answered by the sentence that defines it, when one does; among the best
-    few, a sentence holding the kind of fact asked about what is asked comes first, then one
-    from a guided path's own sections."""
+    """The sentence to answer with (pick) and its context, then close runners-up (ranker scores
+    within `runner_up` of it) with theirs, leaving out repeats of what is chosen."""
     pool = [c for c in cands if eligible(c)]
     if not pool:
         return []
     by_key = {(c.hit.i, c.k): c for c in cands}
-    close = pool[:PREFER_AMONG]
-    best = next((c for c in pool if c.f("defines") >= DEFINES), None)
-    if best is None:  # the sentence that holds the fact asked about what it is asked about
-        best = next((c for c in close if c.f("focus_sentence") >= 1.0 and (c.f("kind_soft") or c.f("kind_sentence"))), None)
-    if best is None and on_path:
-        best = next((c for c in close if c.f("route_home")), None)
-    best = best or pool[0]
+    best = pick(pool, on_path)
     floor = best.score - runner_up
     chosen = with_context(best, by_key)
     keys = {(x.hit.i, x.k) for x in chosen}
@@ -88,6 +79,22 @@ def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yes
                 chosen.append(x)
                 keys.add((x.hit.i, x.k))
     return chosen
+
+
+def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:
+    """The sentence to answer with, of eligible ones best first: the one that defines the term asked
+    about; else, among the best few, one that holds the kind of fact asked about what is asked,
+    one that itself holds the kind of fact (not only its neighbour), one from a guided path's own
+    sections; else the best."""
+    close = pool[:PREFER_AMONG]
+    best = next((c for c in pool if c.f("defines") >= DEFINES), None)
+    if best is None:
+        best = next((c for c in close if c.f("focus_sentence") >= 1.0 and (c.f("kind_soft") or c.f("kind_sentence"))), None)
+    if best is None and close[0].f("kind_strict"):
+        best = next((c for c in close if c.f("kind_sentence")), None)
+    if best is None and on_path:
+        best = next((c for c in close if c.f("route_home")), None)
+    return best or pool[0]
 
 
 def nearest(cands: list[Candidate], n: int = 2) -> list[Candidate]:
