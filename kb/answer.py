@@ -34,7 +34,7 @@ class KnowledgeBase:
         self.settings = settings or get_settings()
         self.store = store or Store(self.settings)
         # How answers are worded (kb/readers.py): extractive, or a verified LLM answer in LLM mode.
-        self.reader = reader or readers.for_settings(self.settings)
+        self.reader = reader or reader_for(self.settings)
         self._index: index_mod.Index | None = None
         self._lock = threading.Lock()
 
@@ -129,7 +129,8 @@ class KnowledgeBase:
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:
                 cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]
-            ok = path_question or scorer.confidence(cands, a, on_path=bool(path)) >= a.cut
+            ok = path_question or select.path_fact(cands, bool(path)) or \
+                scorer.confidence(cands, a, on_path=bool(path)) >= a.cut
             chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
         if not chosen:
             status = "not_found" if q.in_field or ret.routed_sections else "out_of_scope"
@@ -144,6 +145,15 @@ class KnowledgeBase:
         text, cites = compose(chosen, version_of)
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
+
+
+def reader_for(settings: Settings):
+    """The reader the settings ask for: LLM mode's when an endpoint and model are set, else extractive."""
+    if settings.llm_mode:
+        from .generate import LLMReader
+
+        return LLMReader(settings)
+    return readers.Extractive()
 
 
 def _turns(history: list | None) -> list[dict]:

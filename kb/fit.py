@@ -17,7 +17,7 @@ from .evaluate import check
 from .compose import compose
 from .features import NAMES
 from .scorer import DECIDE, confidence, evidence, rank
-from .select import choose, eligible, pick, with_context
+from .select import choose, eligible, path_fact, pick, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
 RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]  # in units of a unit-length ranker's score
@@ -59,7 +59,7 @@ def simulate(q: dict, d, answer) -> tuple[bool, bool]:
     """(passes, answered) for a question under these settings (look-ups keep the draft's result)."""
     if not d.candidates:
         return not check(q, d.result), d.result.get("status") == "answered"
-    ok = confidence(d.candidates, answer, on_path=bool(d.path)) >= answer.cut
+    ok = path_fact(d.candidates, bool(d.path)) or confidence(d.candidates, answer, on_path=bool(d.path)) >= answer.cut
     chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
     if chosen:
         _, cites = compose(chosen)
@@ -197,11 +197,14 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0):
     held_drafts = [_Ranked(d, r[0]) for d, r in zip(drafts, held)]
     decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
     answer = base.model_copy(update={"weights": weights, "decide_weights": decide_weights, "decide_bias": decide_bias})
+    table = {(cut, ru): sum(cost(q, d, answer.model_copy(update={"cut": cut, "runner_up": ru}))
+                            for q, d in zip(questions, held_drafts))
+             for cut in CUTS for ru in RUNNER_UPS}
     best = None
-    for cut in CUTS:
+    for n, cut in enumerate(CUTS):  # the middle of a low stretch, not a lone dip: costs averaged with the neighbours
+        near = CUTS[max(0, n - 1):n + 2]
         for ru in RUNNER_UPS:
-            trial = answer.model_copy(update={"cut": cut, "runner_up": ru})
-            total = sum(cost(q, d, trial) for q, d in zip(questions, held_drafts))
+            total = sum(table[(c, ru)] for c in near) / len(near)
             if best is None or (total, -cut) < best[0]:
                 best = ((total, -cut), cut, ru)
     answer = answer.model_copy(update={"cut": best[1], "runner_up": best[2]})

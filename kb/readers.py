@@ -50,12 +50,3 @@ class Stream:
         box: dict = {}
         yield from self.reader.pieces(self.draft, box)
         self.result = box["result"]
-
-
-def for_settings(settings):
-    """The reader the settings ask for: LLM mode when an endpoint and model are set, else extractive."""
-    if settings.llm_mode:
-        from .generate import LLMReader
-
-        return LLMReader(settings)
-    return Extractive()

@@ -97,6 +97,16 @@ def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:
     return best or pool[0]
 
 
+def path_fact(cands: list[Candidate], on_path: bool) -> bool:
+    """On a guided path, a sentence of the path's own sections that holds the kind of fact asked,
+    about what is asked ('who has to sign that?': the sentence on who signs), answers."""
+    pool = [c for c in cands if eligible(c)]
+    if not on_path or not pool:
+        return False
+    best = pick(pool, on_path)
+    return bool(best.f("route_home")) and best.f("focus_sentence") >= 1.0 and bool(best.f("kind_soft") or best.f("kind_sentence"))
+
+
 def nearest(cands: list[Candidate], n: int = 2) -> list[Candidate]:
     """The best-scoring readable sentences, for 'what the documents say nearest to it'."""
     out: list[Candidate] = []

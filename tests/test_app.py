@@ -93,6 +93,17 @@ def test_follow_up_uses_the_conversation(app, corpus_settings, monkeypatch):
     assert len(alone.warning) == 1  # the same words with no conversation are not answerable
 
 
+def test_buying_elsewhere_in_plain_words_gets_the_exemption_path_and_the_signer(app):
+    ask(app, "We found a cheaper wireless carrier than CALNET. Can our department just use them?")
+    body = texts(app)
+    assert "#### Request a CALNET exemption" in body  # the exemption path ...
+    assert "STMM 3-501.0" in body or "SAM 4605" in body  # ... from its own sections ...
+    assert any(f.key and f.key.startswith("draft_") for f in app.get("form"))  # ... with the draft
+    ask(app, "Who has to sign that?")
+    second = [m for m in app.chat_message if m.name == "assistant"][1]
+    assert second.markdown[0].value.startswith("All written requests must be signed and submitted by the department")
+
+
 def test_abstention_says_so_and_suggests_where_to_look(app):
     ask(app, "What is the capital of France?")
     assert "outside what this knowledge base covers" in app.warning[0].value

@@ -150,6 +150,20 @@ def test_ask_see_a_cited_answer_open_its_source_and_save_a_screenshot(server, br
     page.close()
 
 
+def test_buying_elsewhere_in_plain_words_and_its_follow_up(server, browser):
+    page = browser.new_page()
+    page.goto(server)
+    _ask(page, "We found a cheaper wireless carrier than CALNET. Can our department just use them?", 1)
+    answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+    text = answer.inner_text()
+    assert "Request a CALNET exemption" in text and ("STMM 3-501.0" in text or "SAM 4605" in text)
+    assert answer.get_by_text("Draft an exemption request").count() == 1
+    _ask(page, "Who has to sign that?", 2)
+    follow = page.locator('[data-testid="stChatMessage"]').nth(3)
+    assert "Agency Information Officer (AIO), or equivalent [1]" in follow.inner_text()
+    page.close()
+
+
 def test_look_up_a_section_by_number_in_the_browser(server, browser, shots):
     page = browser.new_page()
     page.goto(server)
