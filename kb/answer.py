@@ -73,6 +73,15 @@ class KnowledgeBase:
             turns.append({"question": q, "answer": self.ask(q, history=list(turns))["answer"]})
         return self.ask(question, history=turns)
 
+    def _retrieve(self, idx, q: Question, qvec, k: int):
+        """Hybrid retrieval for an analysed question: its vector, the vector of its words in the
+        documents' words, BM25 over those words, the version its time asks for."""
+        vers = versions.of_index(idx)
+        words = q.query != q.fixed and embed.embed_query(q.query[:2000])
+        ret = retrieve(idx, self.store, q.query, k=k, vector=qvec, phrase=q.subject, also=words or None,
+                       prefer=lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section)))
+        return ret, words
+
     def draft(self, question: str, history: list | None = None) -> readers.Draft:
         """The extractive pipeline for a question: its cited result and the passages it read."""
         turns = _turns(history)
@@ -94,9 +103,7 @@ class KnowledgeBase:
         qvec = embed.embed_query(f"{q.fixed} {q.context}".strip()[:2000])
         q.kind = "lookup" if q.ref_only else routes.kind(qvec)
         vers = versions.of_index(idx)
-        words = q.query != q.fixed and embed.embed_query(q.query[:2000])  # the question in the documents' words
-        ret = retrieve(idx, self.store, q.query, k=10, vector=qvec, phrase=q.subject, also=words or None,
-                       prefer=lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section)))
+        ret, words = self._retrieve(idx, q, qvec, k=10)
         t1 = time.perf_counter()
         a = self.settings.answer
         path, lead = None, 0.0
