@@ -134,7 +134,7 @@ def footer(result: dict) -> str:
     quotes nothing, and says so)."""
     took = f"{result['timing_ms']['total'] / 1000:.2f} s"
     if result["status"] == "not_found":
-        return f"Searched in {took} · the documents do not answer this, so nothing is quoted."
+        return f"Searched in {took} · the documents do not state this; nothing here is cited as an answer."
     if result["status"] != "answered":
         return f"Searched in {took} · outside what the documents cover, so nothing is quoted."
     if result.get("mode") == "llm":

@@ -113,7 +113,7 @@ def test_abstention_says_so_and_suggests_where_to_look(app):
     ask(app, "What is the monthly price of a CALNET cellular data plan?")  # in the field, not in the documents
     footers = [c.value for c in app.caption if c.value.startswith(("Searched in", "Answered in"))]
     assert "outside what the documents cover, so nothing is quoted" in footers[0]
-    assert "the documents do not answer this, so nothing is quoted" in footers[1]
+    assert "the documents do not state this; nothing here is cited as an answer" in footers[1]
     assert not any("quoted from the cited source" in f for f in footers)  # no claim of quotes that are not there
 
 

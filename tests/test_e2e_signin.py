@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -85,7 +86,7 @@ def signed_in(chromium, app: str, person: dict):
 def ask(page, question: str, n: int) -> None:
     page.get_by_placeholder(ASK).fill(question)
     page.get_by_placeholder(ASK).press("Enter")
-    page.get_by_text("Answered in").nth(n - 1).wait_for()
+    page.get_by_text(re.compile(r"^(?:Answered|Searched) in ")).nth(n - 1).wait_for()  # every finished turn's footer
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
 
 
