@@ -171,10 +171,10 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
         names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z&]+(?:-[A-Z][A-Za-z]+)?)", text)
         return any(n not in COMMON_CAPS and n.lower() not in asked and (not n.isupper() or "&" in n) for n in names)
     if kind == "name":  # a person's name: a first name that is not an everyday word ('Technology Services' is not)
-        from wordfreq import zipf_frequency
+        from .lexicon import zipf
 
         asked = set(re.findall(r"[a-z]+", question.lower()))
-        return any(zipf_frequency(m.group(0).split()[0], "en") < 4.0 and m.group(0).split()[0].lower() not in asked
+        return any(zipf(m.group(0).split()[0]) < 4.0 and m.group(0).split()[0].lower() not in asked
                    for m in HOLDS["name"].finditer(text))
     pat = HOLDS.get(kind or "")
     if pat is None:

@@ -1,7 +1,6 @@
 """Candidate answers (sentences of the retrieved passages) and the evidence the scorer weighs for each."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
+AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
@@ -40,7 +40,7 @@ class Candidate:
     score: float = 0.0  # the ranker's score (log-odds scale; kb/scorer.py)
 
     def f(self, name: str) -> float:
-        return float(self.x[NAMES.index(name)])
+        return float(self.x[AT[name]])
 
 
 def weights(idx: Index, q: Question) -> dict[str, float]:
@@ -186,8 +186,3 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if q.kind in ("procedure", "yesno") else 0.0]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out
-
-
-def log_odds(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -194,7 +195,7 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0):
         for n, q in enumerate(questions):
             if fold_of[q.get("family") or q.get("id")] == k:
                 held[n] = ranked[n]
-    held_drafts = [_Ranked(d, r[0]) for d, r in zip(drafts, held)]
+    held_drafts = [replace(d, candidates=r[0]) for d, r in zip(drafts, held)]
     decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
     answer = base.model_copy(update={"weights": weights, "decide_weights": decide_weights, "decide_bias": decide_bias})
     table = {(cut, ru): sum(cost(q, d, answer.model_copy(update={"cut": cut, "runner_up": ru}))
@@ -210,14 +211,6 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0):
     answer = answer.model_copy(update={"cut": best[1], "runner_up": best[2]})
     passed = sum(simulate(q, d, answer)[0] for q, d in zip(questions, held_drafts))
     return answer, passed
-
-
-class _Ranked:
-    """A draft seen through another ranking of its candidates."""
-
-    def __init__(self, draft, candidates):
-        self.__dict__.update(draft.__dict__)
-        self.candidates = candidates
 
 
 def main(argv=None) -> int:

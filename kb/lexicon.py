@@ -6,8 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .text import tokens
+
+if TYPE_CHECKING:
+    from .spelling import Speller
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
 RAW_WORD_RE = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z0-9]+|#")
@@ -90,6 +94,14 @@ def corpus_acronyms(texts) -> dict[str, str]:
     return {a: c.most_common(1)[0][0] for a, c in seen.items() if a not in ("calnet",)}
 
 
+@lru_cache(maxsize=50000)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 3 = once per million words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 def raw_words(text: str) -> list[str]:
     return RAW_WORD_RE.findall(text.lower().replace("’", "'"))
 
@@ -112,7 +124,7 @@ def stems(phrase: str) -> tuple[str, ...]:
     return tuple(tokens(phrase))
 
 
-def for_index(idx) -> tuple[Lexicon, "Speller"]:
+def for_index(idx) -> tuple[Lexicon, Speller]:
     """The lexicon and speller of an index generation (the synonym file is re-read when edited)."""
     groups, short = synonym_list()
     key = ("lexicon", id(groups))
@@ -142,10 +154,10 @@ def alternatives(text: str, lex: Lexicon) -> dict[str, set[tuple[str, ...]]]:
     return out
 
 
-@lru_cache(maxsize=4)
-def _synonym_map(path: str, mtime: float) -> dict[str, frozenset[str]]:
+@lru_cache(maxsize=1)
+def _synonym_map() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for group in _read_synonyms(path, mtime)[0]:
+    for group in synonym_list()[0]:
         single = {t for term in group if len(stems(term)) == 1 for t in stems(term)}
         for t in single:
             out.setdefault(t, set()).update(single)
@@ -154,7 +166,5 @@ def _synonym_map(path: str, mtime: float) -> dict[str, frozenset[str]]:
 
 def synonyms(term: str) -> frozenset[str]:
     """The one-word stems the synonym list makes equal to a stem (itself included), for checking
-    an LLM's sentence against its passage."""
-    path = SYNONYMS_FILE
-    table = _synonym_map(str(path), path.stat().st_mtime if path.exists() else 0.0)
-    return table.get(term, frozenset((term,)))
+    an LLM's sentence against its passage (read once per process: it runs for every word checked)."""
+    return _synonym_map().get(term, frozenset((term,)))

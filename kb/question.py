@@ -86,9 +86,10 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if follow:
         prev = next((h.get("question", "") for h in reversed(history or []) if h.get("question")), "")
         context = speller.fix(prev[:MAX_CHARS]) if speller else prev[:MAX_CHARS]
+    refs = find_refs(f"{short} {context}")
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
-    in_field = bool(find_refs(f"{short} {context}")) or any(t in FIELD_WORDS or t in lex.acronyms for t in everything)
+    in_field = bool(refs) or any(t in FIELD_WORDS or t in lex.acronyms for t in everything)
     if idx is not None:  # a word no document uses stands for the documents' words nearest in meaning
         from .wordvec import content_words, neighbours
 
@@ -97,7 +98,6 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
             if stem and not idx.df.get(stem[0]) and not alts.get(stem[0]):
                 alts.setdefault(stem[0], set()).update(tuple(tokens(n)) for n in neighbours(idx, w) if tokens(n))
     extra = sorted({" ".join(a) for t in tokens(fixed) for a in alts.get(t, ())})
-    refs = find_refs(f"{short} {context}")
     terms = tokens(f"{fixed} {context}")
     subject = _subject(asked)
     if refs:  # the reference itself routes retrieval; its words say nothing about the answer

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+
+from .lexicon import zipf
 
 # A word at least this common in English is taken as meant ('fine', 'penalty'), even when no
 # document uses it: correcting it would change the question (wordfreq's Zipf scale, 3 = once per
@@ -15,13 +16,6 @@ ENGLISH_ZIPF = 3.0
 MIN_LEN = 4  # shorter words are not corrected (too many near neighbours)
 FOREIGN_SHARE = 0.5  # above this share of unknown words a question is not English shorthand but another language
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z0-9]+|#")
-
-
-@lru_cache(maxsize=20000)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
 
 
 class Speller:
@@ -36,7 +30,7 @@ class Speller:
     def known(self, w: str) -> bool:
         """Whether a lower-case word is a word: used in the documents more than once, or common
         English (extraction debris such as 'ighj' is neither)."""
-        return self.words.get(w, 0) >= 2 or _zipf(w) >= 2.5
+        return self.words.get(w, 0) >= 2 or zipf(w) >= 2.5
 
     def word(self, w: str) -> str:
         """The documents' word for w: w itself when known, its shorthand expansion, or the nearest
@@ -51,7 +45,7 @@ class Speller:
     def _correct(self, low: str) -> str:
         if low in self.shorthand:
             return self.shorthand[low]
-        if low in self.words or not low.isalpha() or len(low) < MIN_LEN or _zipf(low) >= ENGLISH_ZIPF:
+        if low in self.words or not low.isalpha() or len(low) < MIN_LEN or zipf(low) >= ENGLISH_ZIPF:
             return low
         limit = 1 if len(low) < 7 else 2
         found = process.extract(low, self.vocab, scorer=DamerauLevenshtein.distance,
@@ -75,7 +69,7 @@ class Speller:
         """The question with each word corrected (kept as written when nothing fits). A text that
         is mostly not English words, nor the documents' (another language), is left as it is."""
         words = [w.lower() for w in WORD_RE.findall(text) if w.isalpha() and len(w) > 2]
-        strange = [w for w in words if w not in self.words and w not in self.shorthand and _zipf(w) < ENGLISH_ZIPF]
+        strange = [w for w in words if w not in self.words and w not in self.shorthand and zipf(w) < ENGLISH_ZIPF]
         if words and len(strange) / len(words) > FOREIGN_SHARE:
             return text
 

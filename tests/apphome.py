@@ -28,6 +28,17 @@ def use(monkeypatch, home: Path, **env: str) -> None:
     get_settings.cache_clear()
 
 
+def private_home(corpus_settings, tmp_path: Path, monkeypatch, **env: str):
+    """For a fixture to `yield from`: a copy of the ingested corpus as KB_HOME with these KB_*
+    settings, the settings cache cleared again afterwards."""
+    from kb.config import get_settings
+
+    home = copy_home(corpus_settings.home, tmp_path / "home")
+    use(monkeypatch, home, **env)
+    yield home
+    get_settings.cache_clear()
+
+
 def app(user: dict | None = None, secrets: dict | None = None):
     """A fresh session of the app (not yet run), signed in as `user` claims when given."""
     from streamlit.testing.v1 import AppTest

@@ -18,12 +18,7 @@ MISSES = ["What is the capital of France?", "Which city is the capital of France
 
 @pytest.fixture
 def home(corpus_settings, tmp_path, monkeypatch):
-    from kb.config import get_settings
-
-    h = apphome.copy_home(corpus_settings.home, tmp_path / "home")
-    apphome.use(monkeypatch, h, maintainers="*")
-    yield h
-    get_settings.cache_clear()
+    yield from apphome.private_home(corpus_settings, tmp_path, monkeypatch, maintainers="*")
 
 
 @pytest.fixture

@@ -22,12 +22,7 @@ RESULT = {"question": "FIXTURE: who approves pager orders?", "status": "answered
 @pytest.fixture
 def home(corpus_settings, tmp_path, monkeypatch):
     """KB_HOME holding the ingested corpus and no recorded questions; settings read from it."""
-    from kb.config import get_settings
-
-    h = apphome.copy_home(corpus_settings.home, tmp_path / "home")
-    apphome.use(monkeypatch, h)
-    yield h
-    get_settings.cache_clear()
+    yield from apphome.private_home(corpus_settings, tmp_path, monkeypatch)
 
 
 def test_a_question_is_recorded_with_who_when_status_route_mode_sections_latency_and_feedback(settings):

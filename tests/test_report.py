@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from kb import evalset, questionlog, report
+from kb import evalset, questionlog
 
 # FIXTURE results: made up by the tests, not policy text.
 ANSWERED = {"status": "answered", "mode": "extractive", "answer": "FIXTURE: the fixture office approves it [1].",

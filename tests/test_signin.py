@@ -19,12 +19,8 @@ LEAD = {"is_logged_in": True, "email": "lee@maintainers.example", "name": "Lee L
 
 @pytest.fixture
 def home(corpus_settings, tmp_path, monkeypatch):
-    from kb.config import get_settings
-
-    h = apphome.copy_home(corpus_settings.home, tmp_path / "home")
-    apphome.use(monkeypatch, h, maintainers="@maintainers.example, boss@agency.example")
-    yield h
-    get_settings.cache_clear()
+    yield from apphome.private_home(corpus_settings, tmp_path, monkeypatch,
+                                    maintainers="@maintainers.example, boss@agency.example")
 
 
 def settings():
