@@ -130,3 +130,33 @@ def doc_ref(title: str, url: str | None, filename: str) -> str | None:
     if url and (m := re.search(r"lawCode=(GOV|PCC)&sectionNum=([\d.]+)", url, re.I)):
         return f"{'GC' if m.group(1).upper() == 'GOV' else 'PCC'} {m.group(2)}"
     return None
+
+
+_CODE_NAME = (r"(?P<code>Gov(?:ernment|'t|\.)?\s*Code|Rev(?:enue|\.)?\s*(?:&|and)\s*Tax(?:ation|\.)?\s*Code|"
+              r"Pub(?:lic|\.)?\s*Cont(?:ract|\.)?\s*Code|GC|PCC|RTC)")
+RANGE_RE = re.compile(rf"(?:{_CODE_NAME}\s*(?:§§?|Sections?)?|§§|Sections)\s*(?P<lo>\d{{4,5}})"
+                      r"(?:\s*(?:-|–|through|to)\s*(?P<hi>\d{4,5})\b|\s*ff\b)", re.I)
+URL_RANGE_RE = re.compile(r"/(?P<lo>\d{4,5})-(?P<hi>\d{4,5})(?:\.html?)?/?$")
+
+
+def doc_ranges(title: str, url: str | None, filename: str) -> list[tuple[str, int, int]]:
+    """The runs of sections a document says it holds ('§§ 11531-11532', 'Gov. Code 15250 ff.', an
+    address ending '/15250-15254'), as (code, first, last): a copy that does not mark where each
+    section starts still holds them."""
+    out: list[tuple[str, int, int]] = []
+    for m in RANGE_RE.finditer(title or ""):
+        name = m.group("code") or ""
+        code = name.upper() if name.upper() in ("GC", "PCC", "RTC") else code_for(name, default=None)
+        code = code or code_for(title, filename)
+        lo = int(m.group("lo"))
+        hi = int(m.group("hi")) if m.group("hi") else lo
+        if code and lo <= hi <= lo + 200:
+            out.append((code, lo, hi))
+    m = URL_RANGE_RE.search(url or "")
+    # the code from the address's own words ('.../government-code/15250-15254'), else the title's first
+    code = code_for(re.sub(r"[-_/]", " ", url or ""), default=None) or (out[0][0] if out else code_for(title, filename, None))
+    if m and code:
+        lo, hi = int(m.group("lo")), int(m.group("hi"))
+        if lo <= hi <= lo + 200:
+            out.append((code, lo, hi))
+    return list(dict.fromkeys(out))

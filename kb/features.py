@@ -23,6 +23,7 @@ MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
+TRAIL_RE = re.compile(r"\s(?:>>|»)\s")
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
@@ -86,7 +87,7 @@ def prose(text: str, known) -> float:
     score = real - max(0.0, upper - 0.5) - 2 * max(0.0, digits - 0.1)
     if not VERB_RE.search(text):
         score -= 0.4  # a heading, a label or a table row, not a statement
-    if LEADER_RE.search(text):
+    if LEADER_RE.search(text) or TRAIL_RE.search(text):  # a line of leaders; a trail 'Code >> Division 3. >>'
         score -= 0.5
     if not text.rstrip().endswith((".", ":", ";", ")", "”", '"')):
         score -= 0.15

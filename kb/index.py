@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.refs import ref_key
+from ingest.refs import doc_ranges, ref_key
 
 from . import lexicon
 from .config import Settings
@@ -23,6 +23,7 @@ from .text import tokens
 
 CACHE_VERSION = 5
 SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
+CODE_NAME_RE = re.compile(r"\b(?:Government|Gov\.|Public Contract|Revenue and Taxation)\s+Code\b")
 AMBIGUOUS = "\u212a\u017f\u0130\u0131"  # K, ſ, İ, ı: equal to ASCII letters for a re.I pattern
 
 
@@ -137,6 +138,39 @@ class Index:
             self._joined = SEP.join(texts)
             self._plain = not any(c in self._joined for c in AMBIGUOUS)
         return self._plain
+
+    def covering(self, ref: str) -> list[int]:
+        """For a section no passage is labelled with, the unlabelled passages of documents that say
+        they hold it ('§§ 11531-11532' in a title, an address ending '/15250-15254'), in reading order."""
+        code, _, num = ref_key(ref).partition(" ")
+        try:
+            n = float(num)
+        except ValueError:
+            return []
+        return list(dict.fromkeys(i for c, lo, hi, rows in self.memo("ranges", self._ranges)
+                                  if c == code and lo <= n <= hi for i in rows))
+
+    def _ranges(self) -> list[tuple[str, int, int, list[int]]]:
+        """(code, first, last, rows): the runs of unlabelled statute text (a run opening with the
+        code's name: 'California Government Code >> Division 3 ...') of documents that name a range."""
+        out = []
+        for rows in self.by_fid.values():
+            first = self.records[rows[0]]
+            ranges = doc_ranges(first.title, first.url, first.doc.rsplit("/", 1)[-1])
+            if not ranges:
+                continue
+            runs: list[list[int]] = []
+            for i in rows:
+                r = self.records[i]
+                if r.section:
+                    runs.append([])
+                elif runs and runs[-1] and self.records[runs[-1][-1]].label == r.label:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            text = [i for run in runs if run and CODE_NAME_RE.search(self.records[run[0]].text[:200]) for i in run]
+            out.extend((c, lo, hi, text) for c, lo, hi in ranges if text)
+        return out
 
     def neighbours(self, i: int) -> list[int]:
         """Record positions of the whole section that record i belongs to, in reading order."""

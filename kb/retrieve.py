@@ -41,8 +41,9 @@ class Retrieval:
 
 
 def section_rows(index: Index, ref: str) -> list[int]:
-    """Record positions of a section, in reading order, across every document that holds it."""
-    rows = index.sections.get(ref_key(ref), [])
+    """Record positions of a section, in reading order, across every document that holds it (or,
+    when no passage is labelled with it, the unlabelled text of documents that say they hold it)."""
+    rows = index.sections.get(ref_key(ref)) or index.covering(ref)
     return sorted(rows, key=lambda i: (index.records[i].doc, index.records[i].position))
 
 

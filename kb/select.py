@@ -39,7 +39,9 @@ def with_context(c: Candidate, by_key: dict) -> list[Candidate]:
     if c.fact_at is not None:
         out.append(_at(c, c.fact_at, by_key))
     if ANAPHOR_RE.match(c.text) and c.k > 0:
-        out.append(_at(c, c.k - 1, by_key))
+        before = _at(c, c.k - 1, by_key)
+        if before.f("prose") >= MIN_PROSE:  # not a heading or a trail of headings
+            out.append(before)
     if c.text.rstrip().endswith(":"):
         out.extend(_at(c, k, by_key) for k in range(c.k + 1, min(len(sents), c.k + 5)))
     elif c.k + 1 < len(sents) and ANAPHOR_RE.match(sents[c.k + 1]):

@@ -51,3 +51,18 @@ def test_cli_lookup_prints_section_and_source(corpus_settings, capsys, monkeypat
     out = capsys.readouterr().out
     assert out.startswith("SAM 4605") and "Source: sam-4605-calnet-exemption.md" in out
     assert "Non-Exempt State Entities" in out
+
+
+@pytest.mark.parametrize("ref,doc,phrase", [
+    ("GC 15250", "gc-15250-public-safety-communications.md", "may be cited as"),
+    ("GC 11531", "gc-11531-11532-definitions.md", "may be cited as"),
+])
+def test_a_section_whose_copy_does_not_mark_it_is_found_in_the_document_that_holds_it(corpus_kb, ref, doc, phrase):
+    """A copy that runs several sections together ('§§ 11531-11532') still answers for each of them."""
+    res = lookup.search(corpus_kb, corpus_kb.index(), ref)
+    assert res["kind"] == "section"
+    s = next(s for s in res["sections"] if s["doc"] == doc)
+    assert phrase in s["text"]
+    r = corpus_kb.ask(ref)
+    assert r["status"] == "answered" and "not in the indexed documents" not in r["answer"]
+    assert r["citations"][0]["doc"] == doc and ">>" not in r["answer"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ingest import parse
-from ingest.refs import find_refs, ref_key
+from ingest.refs import doc_ranges, find_refs, ref_key
 from tests.fixtures import CORPUS, pdf_bytes
 
 
@@ -90,3 +90,15 @@ def test_reference_forms(text, expected):
 
 def test_former_stmm_numbers_share_a_key():
     assert ref_key("STMM 0501.0") == ref_key("STMM 3-501.0") == ref_key("STMM 501")
+
+
+@pytest.mark.parametrize("title,url,name,expected", [
+    ('California Government Code §§ 11531-11532 (Chapter 5.5 "Technology")', "https://example.org/section-11532",
+     "gc-11531-11532.md", [("GC", 11531, 11532)]),
+    ("Statutes (Communications Law, Gov. Code 15250 ff.; Rev. & Tax. Code 41135 ff.)",
+     "https://example.org/california/government-code/15250-15254", "gc-15250.md",
+     [("GC", 15250, 15250), ("RTC", 41135, 41135), ("GC", 15250, 15254)]),
+    ("Cal. Gov. Code § 11534 - Purpose", "https://example.org/section-11534-purpose", "gc-11534.md", []),
+])
+def test_a_document_names_the_sections_it_holds(title, url, name, expected):
+    assert doc_ranges(title, url, name) == expected
