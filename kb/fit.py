@@ -21,7 +21,7 @@ from .scorer import DECIDE, confidence, evidence, rank
 from .select import choose, eligible, path_fact, pick, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
-RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]  # in units of a unit-length ranker's score
+RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]  # in units of a unit-length ranker's score
 MARGINS = [round(x, 3) for x in np.arange(0.0, 0.16, 0.01)]
 HOME_BONUS = [0.0, 0.02, 0.04, 0.06]
 WRONG_ANSWER = 2.0  # a wrong cited answer counts this many failures ('not stated' counts one)

@@ -6,6 +6,7 @@ from .retrieve import near_duplicate
 from .text import sentences
 
 PREFER_AMONG = 5  # the best sentences among which one that holds the fact asked for comes first
+NAMES_FOCUS = 0.8  # on a path, a sentence names what is asked about in its words or another way of saying them
 DEFINES = 0.6  # a sentence that plainly defines the term asked about ('X – ...', 'X means', 'Full Name (X)')
 
 
@@ -106,7 +107,7 @@ def path_fact(cands: list[Candidate], on_path: bool) -> bool:
     if not on_path or not pool:
         return False
     best = pick(pool, on_path)
-    return bool(best.f("route_home")) and best.f("focus_sentence") >= 1.0 and bool(best.f("kind_soft") or best.f("kind_sentence"))
+    return bool(best.f("route_home")) and best.f("focus_sentence") >= NAMES_FOCUS and bool(best.f("kind_soft") or best.f("kind_sentence"))
 
 
 def nearest(cands: list[Candidate], n: int = 2) -> list[Candidate]:
