@@ -49,12 +49,18 @@ def fold(line: str) -> str:
     return _SPACES_RE.sub(" ", line).strip()
 
 
+DATE_LINE_RE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\s+\d{1,2},?\s+\d{4}", re.I)
+
+
 def is_heading(line: str) -> bool:
     """A short line that names what follows: 'Purpose:', 'VISION', 'Exemption Requests'."""
     s = line.strip()
     if not s or len(s) > 80 or s.endswith((".", ",", ";")):
         return False
     words = s.rstrip(":").split()
+    if DATE_LINE_RE.fullmatch(s):
+        return False  # a dateline ('FEBRUARY 19, 2010') is a fact of the text above it, not a heading
     if s.rstrip(":").strip().lower() in KNOWN_HEADINGS:
         return True
     if s.endswith(":") and len(words) <= 8 and s[0].isupper():

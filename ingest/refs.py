@@ -17,7 +17,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("GC", re.compile(rf"\b(?:GC|Gov(?:ernment|'t|\.|t)?\s*Code)\s*(?:Section|Sections|§+|Sec\.)?\s*{_NUM}{_SUBDIV}", re.I)),
     ("GC", re.compile(rf"\bSECTION\s+GOV\s?{_NUM}", re.I)),
     ("RTC", re.compile(rf"\bRev(?:enue|\.)?\s*(?:&|and)\s*Tax(?:ation|\.)?\s*Code\s*(?:Section|Sections|§+)?\s*{_NUM}{_SUBDIV}", re.I)),
-    ("BILL", re.compile(r"\b(AB|SB)\s?(\d{1,4})\b")),
+    ("BILL", re.compile(r"\b(AB|SB)\s?(\d{1,4})\b", re.I)),  # 'ab 2408' as typed at a help desk
 ]
 TITLE_REF_SPAN = 80  # a reference further into a title is a side remark, not what the file is
 BARE_SECTION_RE = re.compile(rf"(?:\bsection|§+)\s*{_NUM}{_SUBDIV}", re.I)
@@ -49,7 +49,7 @@ def find_refs(text: str, default_code: str = "GC") -> list[Ref]:
                 taken.append((m.start(), m.end()))
                 continue
             if prefix == "BILL":
-                hits.append((m.start(), Ref(f"{m.group(1)} {m.group(2)}")))
+                hits.append((m.start(), Ref(f"{m.group(1).upper()} {m.group(2)}")))
                 taken.append((m.start(), m.end()))
                 continue
             num = m.group(1)

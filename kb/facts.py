@@ -49,7 +49,8 @@ ASKS = [
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|is|are|does|do|will|must|should|can|has|had)|since when|in what year|"
                         r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
                         r"\bwhen (?:did|was|were|will|does)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
-                        r"award|enact|sign|creat|establish|end|expire|available|launch|issue)", re.I)),
+                        r"award|enact|sign|creat|establish|end|expire|available|launch|issue)|"
+                        r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),
     ("span", re.compile(rf"\bhow (?:soon|far in advance)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
                         rf"\bhow many {UNIT}\b|\bdeadline\b|\bby when\b|\btime (?:limit|frame)\b|\bwithin how\b|"
                         rf"\bturnaround\b", re.I)),

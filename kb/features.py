@@ -97,6 +97,12 @@ def prose(text: str, known) -> float:
     return max(0.0, min(1.0, score))
 
 
+def _fact_line(text: str) -> bool:
+    """A short line that is only a fact (a dateline 'FEBRUARY 19, 2010', a number to call): read
+    with the sentence above it, though it is not prose by itself."""
+    return len(text.split()) <= 6 and not LEADER_RE.search(text) and not TRAIL_RE.search(text)
+
+
 def defines(subject: str | None, text: str) -> float:
     """How plainly a sentence defines the subject: 'X – ...', 'X means', 'Full Name (X)' (1);
     'X is a/the ...' (0.6); 'X is ...' (0.2)."""
@@ -171,7 +177,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         kind_own = facts.holds(q.fact.kind, s, q.asked)
         fact_at = None if kind_own else next(
             (j for j in (k + 1, k - 1) if 0 <= j < len(sents) and facts.holds(q.fact.kind, sents[j], q.asked)
-             and prose(sents[j], known) >= MIN_PROSE), None)
+             and (prose(sents[j], known) >= MIN_PROSE or _fact_line(sents[j]))), None)
         x = [float(sim), float(wsim), max(hit.dense, 0.0), hit.lexical / lex_max, 1.0 / (1 + rank),
              cover(w, q.alts, own), cover(w, q.alts, near), cover(w, q.alts, ctx), head_cover,
              soft.cover(s), soft.cover(" ".join(sents[max(0, k - 1):k + 2])),

@@ -86,7 +86,8 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if follow:
         prev = next((h.get("question", "") for h in reversed(history or []) if h.get("question")), "")
         context = speller.fix(prev[:MAX_CHARS]) if speller else prev[:MAX_CHARS]
-    refs = find_refs(f"{short} {context}")
+    bare = bare_refs(f"{short} {context}", idx)
+    refs = list(dict.fromkeys(find_refs(f"{short} {context}") + bare))
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
     in_field = bool(refs) or any(t in FIELD_WORDS or t in lex.acronyms for t in everything)
@@ -103,14 +104,48 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if refs:  # the reference itself routes retrieval; its words say nothing about the answer
         ref_words = set(tokens(" ".join(r.ref for r in refs) + " government code section chapter public contract"))
         terms = [t for t in terms if t not in ref_words] or terms
-    ref_only = bool(find_refs(short)) and not [t for t in tokens(_strip_refs(short)) if not t.isdigit()]
+    ref_only = bool(find_refs(short) or bare_refs(short, idx)) and not [t for t in tokens(_strip_refs(short)) if not t.isdigit()]
     fact = facts.asked(asked)
     if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before
         fact.focus = facts.asked(context).focus
-    return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra)) if p), terms=terms,
+    named = " ".join(f"{r.ref}{r.subdivision or ''}" for r in bare)  # so that retrieval goes to the section
+    return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra), named) if p), terms=terms,
                     refs=refs, subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
                     own_terms=set(tokens(asked)) or set(tokens(fixed)), alts=alts, fact=fact,
                     when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed)
+
+
+# A section number given without its code ('11544', '15277(b)'): not part of an amount, a phone
+# number, an identifier or a decimal.
+BARE_NUMBER_RE = re.compile(r"(?<![\w$.,/#-])(\d{4,5}(?:\.\d{1,3})?)((?:\([a-zA-Z0-9]{1,4}\))*)(?![\w/-]|[.,]\d)")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def bare_refs(text: str, idx) -> list[Ref]:
+    """The sections a question names by number alone ('revolving fund 11544', '15277(b)'), when the
+    index holds a section of that number (a year such as 2010 is not one)."""
+    if idx is None:
+        return []
+    numbers = idx.memo("section-numbers", lambda: _section_numbers(idx))
+    taken = {r.ref.split(" ", 1)[-1] for r in find_refs(text)}
+    out: list[Ref] = []
+    for m in BARE_NUMBER_RE.finditer(text):
+        num = m.group(1)
+        if YEAR_RE.fullmatch(num) or num in taken:
+            continue
+        keys = numbers.get(num) or [f"{code} {num}" for code in ("GC", "PCC") if idx.covering(f"{code} {num}")]
+        out.extend(Ref(key, re.sub(r"\s+", "", m.group(2)) or None) for key in keys)
+    return out
+
+
+def _section_numbers(idx) -> dict[str, list[str]]:
+    """Section numbers of the index ('11544') and the references that hold them ('GC 11544')."""
+    out: dict[str, list[str]] = {}
+    for key in idx.sections:
+        code, _, num = key.partition(" ")
+        if code in ("GC", "PCC", "SAM", "RTC") and re.fullmatch(r"\d{4,5}(?:\.\d+)?", num):
+            out.setdefault(num, []).append(key)
+    return out
 
 
 def _strip_refs(text: str) -> str:

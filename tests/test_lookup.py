@@ -66,3 +66,15 @@ def test_a_section_whose_copy_does_not_mark_it_is_found_in_the_document_that_hol
     r = corpus_kb.ask(ref)
     assert r["status"] == "answered" and "not in the indexed documents" not in r["answer"]
     assert r["citations"][0]["doc"] == doc and ">>" not in r["answer"]
+
+
+def test_a_section_number_typed_alone_reaches_its_section(corpus_kb):
+    """Help-desk shorthand names a section by its number ('fund 11544', '15277(b)') or writes a bill
+    in lowercase ('ab 2408')."""
+    r = corpus_kb.ask("revolving fund 11544 - what revenue goes in?")
+    assert r["status"] == "answered" and r["citations"][0]["section"] == "GC 11544"
+    r = corpus_kb.ask("pscd yearly plan required? 15277(b)")
+    assert r["status"] == "answered" and r["citations"][0]["section"] == "GC 15277"
+    r = corpus_kb.ask("ab 2408 introduced when?")
+    assert r["status"] == "answered" and r["citations"][0]["section"] == "AB 2408"
+    assert "february 19, 2010" in (r["answer"] + " ".join(c["quote"] for c in r["citations"])).lower()

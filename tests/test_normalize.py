@@ -1,7 +1,7 @@
 """Text normalisation repairs extraction damage without losing words."""
 from __future__ import annotations
 
-from ingest.normalize import paragraphs
+from ingest.normalize import is_heading, paragraphs
 
 
 def test_hyphenation_and_hard_breaks_repaired():
@@ -36,3 +36,9 @@ def test_whitespace_folded_and_odd_characters_cleaned():
 def test_run_together_subdivisions_split():
     raw = "(a) There is an office.(b) The purpose of this article is service."
     assert paragraphs(raw) == ["(a) There is an office.", "(b) The purpose of this article is service."]
+
+
+def test_a_dateline_is_text_not_a_heading():
+    """'FEBRUARY 19, 2010' under 'INTRODUCED BY ...' is the date asked about, not a title for what follows."""
+    assert not is_heading("FEBRUARY 19, 2010")
+    assert is_heading("AMENDED IN SENATE")
