@@ -19,6 +19,7 @@ toll 911 ato catr atr otech cdt dgs delegation delegations procurement procure c
 vendor vendors carrier carriers mpls wan sdwan cgen conferencing ethernet sonet firstnet tariff pager fax
 modem fiber subcategory category categories msa ifb erate surcharge invoice invoices technology
 communications communication radio statute std nextgen dialing dial hotline trunk pbx centrex
+call calls calling long-distance dispatch psap psaps e911
 """, keep_stopwords=True))
 # Words of the field too common elsewhere to place a question in it on their own.
 GENERIC_FIELD = set(tokens("service services order form forms section chapter data agency agencies "
@@ -91,6 +92,9 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
     in_field = bool(refs) or any(t in FIELD_WORDS or t in lex.acronyms for t in everything)
+    if not in_field and history:  # a question asked in a conversation about the field stays in it
+        before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
+        in_field = any(t in FIELD_WORDS or t in lex.acronyms for t in tokens(before[:MAX_CHARS], keep_stopwords=True))
     if idx is not None:  # a word no document uses stands for the documents' words nearest in meaning
         from .wordvec import content_words, neighbours
 

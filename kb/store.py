@@ -66,6 +66,9 @@ def make_client(settings: Settings):
     return chromadb.PersistentClient(path=str(path), settings=cs)
 
 
+OVERFETCH = 4  # nearest chunks asked of the vector index for each one kept
+
+
 def _clean_meta(meta: dict) -> dict:
     return {k: v for k, v in meta.items() if v is not None and v != ""}
 
@@ -148,18 +151,22 @@ class Store:
         """Nearest chunks among live file versions: (id, cosine similarity).
 
         Performance: a metadata filter makes Chroma scan every chunk's metadata (about a second at
-        65,000 chunks), while the plain vector search takes milliseconds. So the 2k nearest chunks
-        are fetched unfiltered and the live ones kept; only when fewer than k of them are live
+        65,000 chunks), while the plain vector search takes milliseconds. So the OVERFETCH × k
+        nearest chunks are fetched unfiltered and the live ones kept; only when fewer than k of them are live
         (right after an ingest, while the previous generation is still stored) is the filtered
         query run. The k nearest live chunks are the same either way."""
         if not fids:
             return []
         live = set(fids)
-        res = self.chunks.query(query_embeddings=[vector], n_results=2 * k, include=["distances", "metadatas"])
+        # The approximate (HNSW) search does not return the same tail twice: asked for OVERFETCH
+        # times as many, its k nearest are the same from one run to the next.
+        want = OVERFETCH * k
+        res = self.chunks.query(query_embeddings=[vector], n_results=want, include=["distances", "metadatas"])
         ids, dists, metas = res["ids"][0], res["distances"][0], res["metadatas"][0]
-        got = [(i, 1.0 - d) for i, d, m in zip(ids, dists, metas) if (m or {}).get("fid") in live]
-        if len(got) >= k or len(ids) < 2 * k:
+        got = sorted(((i, 1.0 - d) for i, d, m in zip(ids, dists, metas) if (m or {}).get("fid") in live),
+                     key=lambda x: (-x[1], x[0]))
+        if len(got) >= k or len(ids) < want:
             return got[:k]
         res = self.chunks.query(query_embeddings=[vector], n_results=k,
                                 where={"fid": {"$in": fids}}, include=["distances"])
-        return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
+        return sorted(((i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])), key=lambda x: (-x[1], x[0]))

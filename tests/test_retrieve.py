@@ -39,3 +39,23 @@ def test_an_exact_form_number_is_found_by_words(corpus_kb):
 def test_a_paraphrase_is_found_by_meaning(corpus_kb):
     hits = _hits(corpus_kb, "Which organizations are not obliged to purchase through the statewide contracts?", k=5)
     assert any(h.record.section == "STMM 3-501.0" for h in hits)
+
+
+def test_the_nearest_passages_are_the_exact_nearest_every_time(corpus_kb):
+    """The same question gets the same passages from one run to the next: the vector search's k
+    nearest are the exact k nearest, in order of similarity (asked with many passages' openings)."""
+    import numpy as np
+
+    from kb import embed
+
+    idx = corpus_kb.index()
+    everything = corpus_kb.store.chunks.get(include=["embeddings", "metadatas"])
+    live = set(idx.fids)
+    rows = [(cid, np.asarray(v, dtype=np.float32)) for cid, v, m in
+            zip(everything["ids"], everything["embeddings"], everything["metadatas"]) if m.get("fid") in live]
+    ids, matrix = [r[0] for r in rows], np.stack([r[1] for r in rows])
+    for rec in idx.records[::7]:
+        vec = np.asarray(embed.embed_query(rec.text[:200]), dtype=np.float32)
+        got = [cid for cid, _ in corpus_kb.store.query(vec.tolist(), 40, idx.fids)]
+        exact = [ids[j] for j in np.argsort(-(matrix @ vec), kind="stable")[:40]]
+        assert got == exact, rec.text[:80]
