@@ -16,7 +16,8 @@ from .select import eligible, pick
 
 # Evidence about the best sentence that the decision model weighs.
 DECIDE = ["dense_sentence", "dense_words", "dense_passage", "bm25", "cover_near", "soft_sentence", "focus_near",
-          "unknown", "in_field", "follow_up", "kind_strict", "route_home", "section_named", "on_path", "asks_how"]
+          "unknown", "in_field", "follow_up", "kind_strict", "route_home", "section_named", "on_path", "asks_how",
+          "top"]  # 'top': the ranker's score of that sentence
 
 
 def _vec(weights: dict[str, float], names: list[str]) -> np.ndarray:
