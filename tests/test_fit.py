@@ -1,0 +1,58 @@
+"""Fitting the answer scorer: `python -m kb.fit` writes a complete scorer, and its cross-validation counts every question."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb import fit
+from kb.features import NAMES
+from kb.scorer import DECIDE
+
+TUNING = Path(__file__).resolve().parents[1] / "eval" / "staff-tune.jsonl"
+
+
+@pytest.fixture(scope="module")
+def questions(tmp_path_factory):
+    """Two families of every kind of question, as a small tuning file."""
+    rows = [json.loads(line) for line in TUNING.read_text().splitlines() if line.strip()]
+    keep, seen = [], {}
+    for r in rows:
+        fams = seen.setdefault(r["kind"], set())
+        if r["family"] in fams or len(fams) < 2:
+            fams.add(r["family"])
+            keep.append(r)
+    path = tmp_path_factory.mktemp("fit") / "tune.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in keep))
+    return path, keep
+
+
+@pytest.fixture
+def on_corpus(corpus_settings, monkeypatch):
+    """`python -m kb.fit` reads its settings from the environment: point it at the corpus index."""
+    from kb.config import get_settings
+
+    monkeypatch.setenv("KB_HOME", str(corpus_settings.home))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(on_corpus, questions, tmp_path):
+    path, _ = questions
+    out = tmp_path / "scorer.json"
+    assert fit.main([str(path), "--out", str(out)]) == 0
+    got = json.loads(out.read_text())
+    assert set(got["weights"]) == set(NAMES) and set(got["decide_weights"]) == set(DECIDE)
+    assert got["cut"] in fit.CUTS and got["runner_up"] in fit.RUNNER_UPS
+    assert got["fit"]["n_questions"] == len(questions[1])
+
+
+def test_cross_validation_answers_each_question_once(on_corpus, questions, capsys):
+    path, rows = questions
+    assert fit.main([str(path), "--cv"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("cross-validated: passed ")
+    passed, asked = line.split("passed ")[1].split(" =")[0].split("/")
+    assert int(asked) == len(rows) and 0 <= int(passed) <= len(rows)
