@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import tokens
+from .text import tokens, zipf
 
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|sixty|ninety|hundred|thousand|million|dozen|single)"
@@ -172,7 +172,6 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
         names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z&]+(?:-[A-Z][A-Za-z]+)?)", text)
         return any(n not in COMMON_CAPS and n.lower() not in asked and (not n.isupper() or "&" in n) for n in names)
     if kind == "name":  # a person's name: a first name that is not an everyday word ('Technology Services' is not)
-        from .lexicon import zipf
 
         asked = set(re.findall(r"[a-z]+", question.lower()))
         return any(zipf(m.group(0).split()[0]) < 4.0 and m.group(0).split()[0].lower() not in asked

@@ -94,14 +94,6 @@ def corpus_acronyms(texts) -> dict[str, str]:
     return {a: c.most_common(1)[0][0] for a, c in seen.items() if a not in ("calnet",)}
 
 
-@lru_cache(maxsize=50000)
-def zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's Zipf scale: 3 = once per million words)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
 def raw_words(text: str) -> list[str]:
     return RAW_WORD_RE.findall(text.lower().replace("’", "'"))
 

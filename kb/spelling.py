@@ -7,7 +7,7 @@ from collections import Counter
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .lexicon import zipf
+from .text import zipf
 
 # A word at least this common in English is taken as meant ('fine', 'penalty'), even when no
 # document uses it: correcting it would change the question (wordfreq's Zipf scale, 3 = once per

@@ -1,4 +1,4 @@
-"""Word-level text helpers shared by lexical search and answer selection: tokens, stems, sentences."""
+"""Word-level text helpers shared by lexical search and answer selection: tokens, stems, sentences, how common a word is."""
 from __future__ import annotations
 
 import re
@@ -86,3 +86,11 @@ def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     if not sa or not sb:
         return False
     return len(sa & sb) / min(len(sa), len(sb)) >= threshold
+
+
+@lru_cache(maxsize=50000)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 3 = once per million words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
