@@ -170,6 +170,13 @@ def fit_routes(questions: list[dict], drafts) -> tuple[float, float, int]:
 FOLDS = 5  # the decision model learns from rankings made without the question's own family
 
 
+def folds(questions: list[dict]) -> list[int]:
+    """Each question's fold (0 to FOLDS - 1): all questions of a family share one."""
+    families = sorted({q.get("family") or q.get("id") for q in questions})
+    fold_of = {f: n % FOLDS for n, f in enumerate(families)}
+    return [fold_of[q.get("family") or q.get("id")] for q in questions]
+
+
 def _ranked(drafts, labels, answer):
     """Each draft's candidates ranked under these settings, with their labels in the same order."""
     out = []
@@ -185,15 +192,14 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0):
     see the question's family (as a new question would be ranked); then the cut and runner-up
     that cost least on the tuning questions. Returns the settings and the estimated pass count."""
     weights = fit_ranker(questions, drafts, labels, C)
-    families = sorted({q.get("family") or q.get("id") for q in questions})
-    fold_of = {f: n % FOLDS for n, f in enumerate(families)}
+    fold = folds(questions)
     held = [None] * len(questions)
     for k in range(FOLDS):
-        train = [n for n, q in enumerate(questions) if fold_of[q.get("family") or q.get("id")] != k]
+        train = [n for n, f in enumerate(fold) if f != k]
         w = fit_ranker([questions[n] for n in train], [drafts[n] for n in train], [labels[n] for n in train], C)
         ranked = _ranked(drafts, labels, base.model_copy(update={"weights": w}))
-        for n, q in enumerate(questions):
-            if fold_of[q.get("family") or q.get("id")] == k:
+        for n, f in enumerate(fold):
+            if f == k:
                 held[n] = ranked[n]
     held_drafts = [replace(d, candidates=r[0]) for d, r in zip(drafts, held)]
     decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
@@ -217,15 +223,14 @@ def cross_validate(questions, drafts, labels, base, C: float = 1.0) -> tuple[int
     """What the fit would pass on questions it has not seen: each fifth of the families answered by a
     scorer (ranker, decision model, cut) fit on the other four fifths. Returns the pass count and
     [passed, asked] for each kind of question."""
-    families = sorted({q.get("family") or q.get("id") for q in questions})
-    fold_of = {f: n % FOLDS for n, f in enumerate(families)}
+    fold = folds(questions)
     passed, by_kind = 0, {}
     for k in range(FOLDS):
-        train = [n for n, q in enumerate(questions) if fold_of[q.get("family") or q.get("id")] != k]
+        train = [n for n, f in enumerate(fold) if f != k]
         answer, _ = fit_all([questions[n] for n in train], [drafts[n] for n in train], [labels[n] for n in train],
                             base, C)
         for n, q in enumerate(questions):
-            if fold_of[q.get("family") or q.get("id")] != k:
+            if fold[n] != k:
                 continue
             ok, _ = simulate(q, replace(drafts[n], candidates=rank(list(drafts[n].candidates), answer)), answer)
             passed += ok

@@ -159,16 +159,9 @@ class Index:
             ranges = doc_ranges(first.title, first.url, first.doc.rsplit("/", 1)[-1])
             if not ranges:
                 continue
-            runs: list[list[int]] = []
-            for i in rows:
-                r = self.records[i]
-                if r.section:
-                    runs.append([])
-                elif runs and runs[-1] and self.records[runs[-1][-1]].label == r.label:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            text = [i for run in runs if run and CODE_NAME_RE.search(self.records[run[0]].text[:200]) for i in run]
+            runs = [list(run) for (labelled, _), run in itertools.groupby(
+                rows, key=lambda i: (bool(self.records[i].section), self.records[i].label)) if not labelled]
+            text = [i for run in runs if CODE_NAME_RE.search(self.records[run[0]].text[:200]) for i in run]
             out.extend((c, lo, hi, text) for c, lo, hi in ranges if text)
         return out
 

@@ -87,14 +87,18 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if follow:
         prev = next((h.get("question", "") for h in reversed(history or []) if h.get("question")), "")
         context = speller.fix(prev[:MAX_CHARS]) if speller else prev[:MAX_CHARS]
-    bare = bare_refs(f"{short} {context}", idx)
-    refs = list(dict.fromkeys(find_refs(f"{short} {context}") + bare))
+    # References written out ('GC 11541(b)', 'ab 2408') or by number alone ('11544'): the question's
+    # own, then those of the turn it leans on.
+    own, ctx = find_refs(short), find_refs(context) if context else []
+    own_bare = bare_refs(short, idx, own)
+    bare = own_bare + (bare_refs(context, idx, ctx) if context else [])
+    refs = list(dict.fromkeys(own + ctx + bare))
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
-    in_field = bool(refs) or any(t in FIELD_WORDS or t in lex.acronyms for t in everything)
+    in_field = bool(refs) or _names_field(everything, lex)
     if not in_field and history:  # a question asked in a conversation about the field stays in it
         before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
-        in_field = any(t in FIELD_WORDS or t in lex.acronyms for t in tokens(before[:MAX_CHARS], keep_stopwords=True))
+        in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex)
     if idx is not None:  # a word no document uses stands for the documents' words nearest in meaning
         from .wordvec import content_words, neighbours
 
@@ -108,7 +112,7 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if refs:  # the reference itself routes retrieval; its words say nothing about the answer
         ref_words = set(tokens(" ".join(r.ref for r in refs) + " government code section chapter public contract"))
         terms = [t for t in terms if t not in ref_words] or terms
-    ref_only = bool(find_refs(short) or bare_refs(short, idx)) and not [t for t in tokens(_strip_refs(short)) if not t.isdigit()]
+    ref_only = bool(own or own_bare) and not [t for t in tokens(_strip_refs(short)) if not t.isdigit()]
     fact = facts.asked(asked)
     if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before
         fact.focus = facts.asked(context).focus
@@ -125,13 +129,18 @@ BARE_NUMBER_RE = re.compile(r"(?<![\w$.,/#-])(\d{4,5}(?:\.\d{1,3})?)((?:\([a-zA-
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
-def bare_refs(text: str, idx) -> list[Ref]:
+def _names_field(words, lex) -> bool:
+    return any(t in FIELD_WORDS or t in lex.acronyms for t in words)
+
+
+def bare_refs(text: str, idx, found: list[Ref] | None = None) -> list[Ref]:
     """The sections a question names by number alone ('revolving fund 11544', '15277(b)'), when the
-    index holds a section of that number (a year such as 2010 is not one)."""
+    index holds a section of that number (a year such as 2010 is not one); `found`: the references
+    written out in the text, whose numbers are not counted again."""
     if idx is None:
         return []
     numbers = idx.memo("section-numbers", lambda: _section_numbers(idx))
-    taken = {r.ref.split(" ", 1)[-1] for r in find_refs(text)}
+    taken = {r.ref.split(" ", 1)[-1] for r in (find_refs(text) if found is None else found)}
     out: list[Ref] = []
     for m in BARE_NUMBER_RE.finditer(text):
         num = m.group(1)

@@ -49,6 +49,18 @@ def corpus_settings(tmp_path_factory, corpus_dir):
     return s
 
 
+@pytest.fixture
+def corpus_env(corpus_settings, monkeypatch):
+    """The corpus index as KB_HOME, for code that reads its settings from the environment (the CLI,
+    `python -m kb.fit`); the settings cache cleared before and after."""
+    from kb.config import get_settings
+    from tests.apphome import use
+
+    use(monkeypatch, corpus_settings.home)
+    yield corpus_settings.home
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def corpus_kb(corpus_settings):
     """A loaded knowledge base over the real excerpts, shared by the answer tests."""

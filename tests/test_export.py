@@ -80,17 +80,7 @@ def test_unknown_format_is_refused(conversation):
         export.render(turns, snap, "odt")
 
 
-@pytest.fixture
-def cli_env(corpus_settings, monkeypatch):
-    from kb.config import get_settings
-
-    monkeypatch.setenv("KB_HOME", str(corpus_settings.home))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def test_kb_export_from_saved_answers_writes_each_format(conversation, cli_env, tmp_path):
+def test_kb_export_from_saved_answers_writes_each_format(conversation, corpus_env, tmp_path):
     from kb.cli import main
 
     turns, _ = conversation
@@ -103,7 +93,7 @@ def test_kb_export_from_saved_answers_writes_each_format(conversation, cli_env, 
         assert "Question 2" in text and "What the index held" in text
 
 
-def test_kb_export_asks_questions_as_a_conversation(cli_env, capsysbinary):
+def test_kb_export_asks_questions_as_a_conversation(corpus_env, capsysbinary):
     from kb.cli import main
 
     assert main(["export", "-q", QUESTIONS[0], "-q", "and how long does it last?", "--format", "md"]) == 0
@@ -112,7 +102,7 @@ def test_kb_export_asks_questions_as_a_conversation(cli_env, capsysbinary):
     assert "Answered from the documents" in md.split("## Question 2")[1]
 
 
-def test_kb_export_without_questions_says_what_to_give(cli_env, capsys):
+def test_kb_export_without_questions_says_what_to_give(corpus_env, capsys):
     from kb.cli import main
 
     assert main(["export", "-o", "x.pdf"]) == 2

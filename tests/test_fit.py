@@ -28,18 +28,7 @@ def questions(tmp_path_factory):
     return path, keep
 
 
-@pytest.fixture
-def on_corpus(corpus_settings, monkeypatch):
-    """`python -m kb.fit` reads its settings from the environment: point it at the corpus index."""
-    from kb.config import get_settings
-
-    monkeypatch.setenv("KB_HOME", str(corpus_settings.home))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(on_corpus, questions, tmp_path):
+def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(corpus_env, questions, tmp_path):
     path, _ = questions
     out = tmp_path / "scorer.json"
     assert fit.main([str(path), "--out", str(out)]) == 0
@@ -49,7 +38,7 @@ def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(on_corpus, questions,
     assert got["fit"]["n_questions"] == len(questions[1])
 
 
-def test_cross_validation_answers_each_question_once(on_corpus, questions, capsys):
+def test_cross_validation_answers_each_question_once(corpus_env, questions, capsys):
     path, rows = questions
     assert fit.main([str(path), "--cv"]) == 0
     line = capsys.readouterr().out.strip()
