@@ -146,6 +146,19 @@ def alternatives(text: str, lex: Lexicon) -> dict[str, set[tuple[str, ...]]]:
     return out
 
 
+def phrasings(text: str, lex: Lexicon, used) -> list[str]:
+    """The documents' own phrases for what a text says: the other terms of every group one of its
+    phrases belongs to, written out (not stemmed), that the documents use (`used(stem)` for each
+    stem); 'state tech department' -> 'department of technology', 'cdt'."""
+    low = " " + " ".join(raw_words(text)) + " "
+    out: list[str] = []
+    for group in lex.phrase_groups():
+        present = [p for p in group if f" {' '.join(raw_words(p))} " in low]
+        if present:
+            out.extend(p for p in group if p not in present and stems(p) and all(used(s) for s in stems(p)))
+    return list(dict.fromkeys(out))
+
+
 @lru_cache(maxsize=1)
 def _synonym_map() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}

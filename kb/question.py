@@ -54,6 +54,7 @@ class Question:
     when: int | str | None = None  # the time asked about (versions.asked_time)
     asked: str = ""  # the corrected sentence that asks
     fixed: str = ""  # the whole corrected question (a preamble included)
+    worded: str = ""  # the question and follow-up context with the documents' phrases for its words
     context: str = ""  # the earlier question a follow-up leans on
     kind: str = "fact"  # lookup, definition, yesno, procedure or fact (set by meaning: kb/routes.py)
 
@@ -96,16 +97,23 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
     in_field = bool(refs) or _names_field(everything, lex)
-    if not in_field and history:  # a question asked in a conversation about the field stays in it
+    # A question asked in a conversation about the field stays in it, unless it names something no
+    # document mentions ('Which city is the capital of France?' after a CALNET question).
+    strange = idx is not None and any(not df.get(t) and not alts.get(t) for t in tokens(asked) if not t.isdigit())
+    if not in_field and history and not strange:
         before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
         in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex)
+    said = f"{fixed} {context}".strip()
+    wording = lexicon.phrasings(said, lex, lambda t: bool(df.get(t)))
     if idx is not None:  # a word no document uses stands for the documents' words nearest in meaning
         from .wordvec import content_words, neighbours
 
         for w in content_words(fixed):
             stem = tokens(w)
             if stem and not idx.df.get(stem[0]) and not alts.get(stem[0]):
-                alts.setdefault(stem[0], set()).update(tuple(tokens(n)) for n in neighbours(idx, w) if tokens(n))
+                near = [n for n in neighbours(idx, w) if tokens(n)]
+                alts.setdefault(stem[0], set()).update(tuple(tokens(n)) for n in near)
+                wording.extend(near)
     extra = sorted({" ".join(a) for t in tokens(fixed) for a in alts.get(t, ())})
     terms = tokens(f"{fixed} {context}")
     subject = _subject(asked)
@@ -120,7 +128,8 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra), named) if p), terms=terms,
                     refs=refs, subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
                     own_terms=set(tokens(asked)) or set(tokens(fixed)), alts=alts, fact=fact,
-                    when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed)
+                    when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed,
+                    worded=" ".join([said, *dict.fromkeys(wording)]))
 
 
 # A section number given without its code ('11544', '15277(b)'): not part of an amount, a phone
