@@ -40,6 +40,9 @@ class AnswerSettings(BaseModel):
 
     weights: dict[str, float] = Field(default_factory=lambda: _fitted("weights", {}),
                                       description="the ranker's weight of each sentence feature (kb/features.py NAMES)")
+    boost: dict = Field(default_factory=lambda: _fitted("boost", {}),
+                        description="the ranker's boosted trees over relative features (kb/scorer.py); "
+                                    "empty: the weighted sum alone")
     decide_weights: dict[str, float] = Field(default_factory=lambda: _fitted("decide_weights", {}),
                                              description="the decision model's weights (kb/scorer.py DECIDE)")
     decide_bias: float = Field(default_factory=lambda: _fitted("decide_bias", 0.0),

@@ -18,12 +18,14 @@ OTHER_WEIGHT = 0.35  # a context word (the turn before, a preamble) against a wo
 NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cover_sentence", "cover_near",
          "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
-         "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how"]
+         "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
+         "number_gap"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
 TRAIL_RE = re.compile(r"\s(?:>>|»)\s")
+NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
@@ -123,6 +125,11 @@ def defines(subject: str | None, text: str) -> float:
     return 0.0
 
 
+def numbers(text: str) -> set[str]:
+    """The numbers a text gives (a year, an amount, a count), written without thousands commas."""
+    return {m.group(0).replace(",", "").rstrip(".") for m in NUMBER_RE.finditer(text or "")}
+
+
 def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     """Embeddings of passage sentences, each worked out once per index generation."""
     cache = idx.memo("sentence-vectors", dict)
@@ -156,6 +163,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
     qpairs = bigrams(q.terms)
     soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t))
+    used = lambda t: bool(idx.df.get(t))  # noqa: E731
+    asked_numbers = numbers(q.asked)
     qset = set(q.terms) | {s for alts in q.alts.values() for alt in alts for s in alt}
     per_hit: dict[int, tuple] = {}
     for rank, hit in enumerate(hits):
@@ -163,16 +172,18 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         head = content_terms(f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}")
         ctx = head | content_terms(rec.text)
         fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
-        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head))
+        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head),
+                          numbers(f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}"))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
-        rank, ctx, fit, head_cover = per_hit[hit.i]
+        rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
         own = set(toks)
         novelty = len(own - qset) / len(own) if own else 0.0
         if ANAPHOR_RE.match(s) and k > 0:  # 'These agencies ...' is read with what it points back to
             own |= set(tokens(sents[k - 1]))
+        window = " ".join(sents[max(0, k - 1):k + 2])
         near = own | set(tokens(" ".join(sents[j] for j in (k - 1, k + 1) if 0 <= j < len(sents))))
         kind_own = facts.holds(q.fact.kind, s, q.asked)
         fact_at = None if kind_own else next(
@@ -180,7 +191,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              and (prose(sents[j], known) >= MIN_PROSE or _fact_line(sents[j]))), None)
         x = [float(sim), float(wsim), max(hit.dense, 0.0), hit.lexical / lex_max, 1.0 / (1 + rank),
              cover(w, q.alts, own), cover(w, q.alts, near), cover(w, q.alts, ctx), head_cover,
-             soft.cover(s), soft.cover(" ".join(sents[max(0, k - 1):k + 2])),
+             soft.cover(s), soft.cover(window),
              min(1.0, len(qpairs & bigrams(toks)) / 2), novelty, min(1.0, len(s.split()) / 30),
              no_focus or cover(fw, q.alts, own), no_focus or cover(fw, q.alts, near), no_focus or cover(fw, q.alts, ctx),
              cover(qw, q.alts, near) if qw else 1.0,
@@ -190,6 +201,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
              prose(s, known), defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
-             1.0 if q.kind in ("procedure", "yesno") else 0.0]
+             1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, used),
+             1.0 if asked_numbers - numbers(window) - head_numbers else 0.0]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out

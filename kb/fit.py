@@ -17,11 +17,11 @@ from .config import FITTED, get_settings
 from .evaluate import check
 from .compose import compose
 from .features import NAMES
-from .scorer import DECIDE, confidence, evidence, rank
+from .scorer import DECIDE, confidence, evidence, rank, relative
 from .select import choose, eligible, path_fact, pick, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
-RUNNER_UPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]  # in units of a unit-length ranker's score
+RUNNER_UPS = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0]  # in units of the ranker's score
 MARGINS = [round(x, 3) for x in np.arange(0.0, 0.16, 0.01)]
 HOME_BONUS = [0.0, 0.02, 0.04, 0.06]
 WRONG_ANSWER = 2.0  # a wrong cited answer counts this many failures ('not stated' counts one)
@@ -107,6 +107,45 @@ def fit_ranker(questions, drafts, labels, C: float) -> dict[str, float]:
     return {n: round(float(v), 5) for n, v in zip(NAMES, w)}
 
 
+BOOST = {"n_estimators": 150, "learning_rate": 0.05, "max_depth": 3, "min_samples_leaf": 20, "subsample": 0.8,
+         "random_state": 0}  # the ranker's trees: few and shallow, slowly learnt, each on a part of the data
+
+
+def fit_boost(drafts, labels, trees: int = BOOST["n_estimators"]) -> dict:
+    """Boosted trees that say how likely each eligible sentence is to answer, from its features
+    read beside the best and the mean of its question's (scorer.relative); written out as plain
+    arrays for scorer.boosted. No trees (an empty dict) when `trees` is 0."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    X, y = [], []
+    for d, lab in zip(drafts, labels):
+        pool = [(c, v) for c, v in zip(d.candidates, lab) if eligible(c)]
+        if pool:
+            A = np.stack([c.x for c, _ in pool])
+            X.append(relative(A, A))
+            y.extend(v for _, v in pool)
+    if not trees or not X or len(set(y)) < 2:
+        return {}
+    X = np.vstack(X).astype(np.float32)
+    return export_trees(GradientBoostingClassifier(**{**BOOST, "n_estimators": trees}).fit(X, np.asarray(y)), X[:1])
+
+
+def export_trees(model, row: np.ndarray) -> dict:
+    """A fitted binary GradientBoostingClassifier as plain arrays (JSON) for scorer.boosted: each
+    tree's split features, thresholds, children and leaf values, the learning rate, and the
+    starting log-odds (worked out on one row of the training data)."""
+    out = {"depth": int(model.max_depth), "rate": float(model.learning_rate), "trees": []}
+    for est in model.estimators_[:, 0]:
+        t = est.tree_
+        out["trees"].append({"feature": [max(int(f), 0) for f in t.feature],
+                             "threshold": [float(v) for v in t.threshold],  # exact: a row on a threshold goes left
+                             "left": [int(v) for v in t.children_left], "right": [int(v) for v in t.children_right],
+                             "value": [round(float(v), 6) for v in t.value[:, 0, 0]]})
+    walked = sum(float(e.predict(row)[0]) for e in model.estimators_[:, 0])
+    out["init"] = round(float(model.decision_function(row)[0]) - out["rate"] * walked, 6)
+    return out
+
+
 def fit_decider(questions, drafts, labels, C: float) -> tuple[dict[str, float], float]:
     """Decision model: does the best eligible sentence answer? (A question the documents do not
     answer has no sentence that does.)"""
@@ -178,32 +217,39 @@ def folds(questions: list[dict]) -> list[int]:
 
 
 def _ranked(drafts, labels, answer):
-    """Each draft's candidates ranked under these settings, with their labels in the same order."""
+    """Each draft's candidates ranked under these settings, with their labels in the same order.
+    The candidates are copies: their scores are this ranker's, whatever ranks the drafts next."""
     out = []
     for d, lab in zip(drafts, labels):
-        of = {id(c): v for c, v in zip(d.candidates, lab)}
-        ranked = rank(list(d.candidates), answer)
+        copies = [replace(c) for c in d.candidates]
+        of = {id(c): v for c, v in zip(copies, lab)}
+        ranked = rank(copies, answer)
         out.append((ranked, [of[id(c)] for c in ranked]))
     return out
 
 
-def fit_all(questions, drafts, labels, base, C: float = 1.0):
-    """The ranker on every question; the decision model on rankings made by rankers that did not
-    see the question's family (as a new question would be ranked); then the cut and runner-up
-    that cost least on the tuning questions. Returns the settings and the estimated pass count."""
+def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = BOOST["n_estimators"]):
+    """The ranker (weights and trees) on every question; the decision model on rankings made by
+    rankers that did not see the question's family (as a new question would be ranked); then the
+    cut and runner-up that cost least on the tuning questions. Returns the settings and the
+    estimated pass count."""
     weights = fit_ranker(questions, drafts, labels, C)
+    boost = fit_boost(drafts, labels, trees)
     fold = folds(questions)
     held = [None] * len(questions)
     for k in range(FOLDS):
         train = [n for n, f in enumerate(fold) if f != k]
         w = fit_ranker([questions[n] for n in train], [drafts[n] for n in train], [labels[n] for n in train], C)
-        ranked = _ranked(drafts, labels, base.model_copy(update={"weights": w}))
-        for n, f in enumerate(fold):
-            if f == k:
-                held[n] = ranked[n]
+        b = fit_boost([drafts[n] for n in train], [labels[n] for n in train], trees)
+        mine = [n for n, f in enumerate(fold) if f == k]
+        ranked = _ranked([drafts[n] for n in mine], [labels[n] for n in mine],
+                         base.model_copy(update={"weights": w, "boost": b}))
+        for n, r in zip(mine, ranked):
+            held[n] = r
     held_drafts = [replace(d, candidates=r[0]) for d, r in zip(drafts, held)]
     decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
-    answer = base.model_copy(update={"weights": weights, "decide_weights": decide_weights, "decide_bias": decide_bias})
+    answer = base.model_copy(update={"weights": weights, "boost": boost, "decide_weights": decide_weights,
+                                     "decide_bias": decide_bias})
     table = {(cut, ru): sum(cost(q, d, answer.model_copy(update={"cut": cut, "runner_up": ru}))
                             for q, d in zip(questions, held_drafts))
              for cut in CUTS for ru in RUNNER_UPS}
@@ -219,7 +265,8 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0):
     return answer, passed
 
 
-def cross_validate(questions, drafts, labels, base, C: float = 1.0) -> tuple[int, dict[str, list[int]]]:
+def cross_validate(questions, drafts, labels, base, C: float = 1.0,
+                   trees: int = BOOST["n_estimators"]) -> tuple[int, dict[str, list[int]]]:
     """What the fit would pass on questions it has not seen: each fifth of the families answered by a
     scorer (ranker, decision model, cut) fit on the other four fifths. Returns the pass count and
     [passed, asked] for each kind of question."""
@@ -228,11 +275,11 @@ def cross_validate(questions, drafts, labels, base, C: float = 1.0) -> tuple[int
     for k in range(FOLDS):
         train = [n for n, f in enumerate(fold) if f != k]
         answer, _ = fit_all([questions[n] for n in train], [drafts[n] for n in train], [labels[n] for n in train],
-                            base, C)
+                            base, C, trees)
         for n, q in enumerate(questions):
             if fold[n] != k:
                 continue
-            ok, _ = simulate(q, replace(drafts[n], candidates=rank(list(drafts[n].candidates), answer)), answer)
+            ok, _ = simulate(q, replace(drafts[n], candidates=_ranked([drafts[n]], [labels[n]], answer)[0][0]), answer)
             passed += ok
             tally = by_kind.setdefault(q.get("kind") or "-", [0, 0])
             tally[0] += ok
@@ -245,6 +292,8 @@ def main(argv=None) -> int:
     ap.add_argument("questions", nargs="+", help="tuning questions (JSON Lines, kb eval format)")
     ap.add_argument("--out", default=str(FITTED))
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    ap.add_argument("--trees", type=int, default=BOOST["n_estimators"],
+                    help="boosted trees of the ranker (0: the weighted sum alone)")
     ap.add_argument("--cv", action="store_true",
                     help="print the pass rate of a 5-fold cross-validation by family instead of writing a fit")
     a = ap.parse_args(argv)
@@ -267,13 +316,14 @@ def main(argv=None) -> int:
         by_key = {(c.hit.i, c.k): c for c in d.candidates}
         labels.append([label(q, c, by_key) for c in d.candidates])
     if a.cv:
-        passed, by_kind = cross_validate(questions, drafts, labels, base, a.C)
+        passed, by_kind = cross_validate(questions, drafts, labels, base, a.C, a.trees)
         kinds = ", ".join(f"{k} {p}/{n}" for k, (p, n) in by_kind.items())
         print(f"cross-validated: passed {passed}/{len(questions)} = {passed / len(questions):.0%} ({kinds})")
         return 0
-    answer, passed = fit_all(questions, drafts, labels, base, a.C)
+    answer, passed = fit_all(questions, drafts, labels, base, a.C, a.trees)
     field_dense = fit_field(questions, drafts, answer)
-    out = {"weights": answer.weights, "decide_weights": answer.decide_weights, "decide_bias": answer.decide_bias,
+    out = {"weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
+           "decide_bias": answer.decide_bias,
            "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
            "field_dense": field_dense,
            "fit": {"questions": [str(p) for p in a.questions], "n_questions": len(questions),

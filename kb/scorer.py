@@ -2,7 +2,9 @@
 
 Both parts are logistic models over documented features (kb/features.py). The ranker's weights
 come from pairs of sentences of one question (one that answers, one that does not), so it learns
-which sentence answers better; the decision model reads the best sentence's evidence and its lead
+which sentence answers better; boosted trees over the same features, each also read against the
+best and the mean of the question's sentences, add what a weighted sum cannot say (a kind of fact
+that matters only with its focus, a passage that is close only as a whole). The decision model reads the best sentence's evidence and its lead
 over the next one, and says how likely it is to answer. The answer stands only at or above
 `settings.answer.cut`, set for precision."""
 from __future__ import annotations
@@ -17,18 +19,61 @@ from .select import eligible, pick
 # Evidence about the best sentence that the decision model weighs.
 DECIDE = ["dense_sentence", "dense_words", "dense_passage", "bm25", "cover_near", "soft_sentence", "focus_near",
           "unknown", "in_field", "follow_up", "kind_strict", "route_home", "section_named", "on_path", "asks_how",
-          "top"]  # 'top': the ranker's score of that sentence
+          "gap_near", "number_gap", "top"]  # 'top': the ranker's score of that sentence
 
 
 def _vec(weights: dict[str, float], names: list[str]) -> np.ndarray:
     return np.asarray([weights.get(n, 0.0) for n in names], dtype=np.float32)
 
 
+def relative(X: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Each candidate's features, then how far each lies from the best and from the mean among
+    `among` (the question's eligible candidates): what the trees of the ranker read."""
+    ref = among if len(among) else X
+    return np.hstack([X, X - ref.max(axis=0), X - ref.mean(axis=0)])
+
+
+def _forest(boost: dict) -> tuple:
+    """The trees as padded arrays (tree, node), read once per fitted settings."""
+    key = id(boost)
+    if _FOREST.get(key, (None,))[0] is not boost:
+        trees = boost["trees"]
+        width = max(len(t["feature"]) for t in trees)
+
+        def pad(name, fill):
+            return np.asarray([t[name] + [fill] * (width - len(t[name])) for t in trees])
+        _FOREST.clear()
+        _FOREST[key] = (boost, pad("feature", 0), pad("threshold", 0.0),
+                        pad("left", -1), pad("right", -1), pad("value", 0.0))
+    return _FOREST[key][1:]
+
+
+_FOREST: dict[int, tuple] = {}
+
+
+def boosted(boost: dict, Z: np.ndarray) -> np.ndarray:
+    """The log-odds the ranker's boosted trees add to each row of relative features (see `relative`):
+    every tree walked at once, a row going left where its feature is at most the node's threshold."""
+    feature, threshold, left, right, value = _forest(boost)
+    trees = np.arange(len(feature))[:, None]
+    node = np.zeros((len(feature), len(Z)), dtype=np.int64)
+    for _ in range(boost["depth"]):
+        f = feature[trees, node]
+        go_left = Z[np.arange(len(Z))[None, :], f] <= threshold[trees, node]
+        inner = left[trees, node] >= 0
+        node = np.where(inner, np.where(go_left, left[trees, node], right[trees, node]), node)
+    return boost["init"] + boost["rate"] * value[trees, node].sum(axis=0)
+
+
 def rank(cands: list[Candidate], answer) -> list[Candidate]:
-    """Candidates best first by the ranker's score (Candidate.score)."""
+    """Candidates best first by the ranker's score (Candidate.score): the linear model's, plus the
+    boosted trees' when the fit has them."""
     if not cands:
         return cands
-    z = np.stack([c.x for c in cands]) @ _vec(answer.weights, NAMES)
+    X = np.stack([c.x for c in cands])
+    z = X @ _vec(answer.weights, NAMES)
+    if answer.boost:
+        z = z + boosted(answer.boost, relative(X, X[[eligible(c) for c in cands]]))
     for c, v in zip(cands, z):
         c.score = float(v)
     return sorted(cands, key=lambda c: -c.score)

@@ -46,18 +46,32 @@ class SoftMatch:
         self.w = np.asarray([weight(s[0]) if s else 0.0 for s in self.stems], dtype=np.float32)
         self.q = vectors(idx, words) if words else np.zeros((0, embed.DIM), dtype=np.float32)
 
-    def cover(self, text: str) -> float:
-        """Weighted mean, over the question's words, of the nearest word of the text (1 for the word itself)."""
-        if not self.words or not self.w.sum():
-            return 0.0
+    def match(self, text: str) -> np.ndarray:
+        """For each of the question's words, how near the text's nearest word comes (1 for the word itself)."""
         tw = list(dict.fromkeys(content_words(text)))
-        if not tw:
-            return 0.0
+        if not self.words or not tw:
+            return np.zeros(len(self.words), dtype=np.float32)
         sims = (self.q @ vectors(self.idx, tw).T).max(axis=1)
         have = set(tokens(text))
         exact = np.asarray([1.0 if s and s[0] in have else 0.0 for s in self.stems], dtype=np.float32)
         near = np.clip((sims - 0.3) / 0.4, 0.0, 1.0)  # below 0.3 unrelated; 0.7 and above as good as the word
-        return float((np.maximum(exact, near) * self.w).sum() / self.w.sum())
+        return np.maximum(exact, near)
+
+    def cover(self, text: str) -> float:
+        """Weighted mean, over the question's words, of the nearest word of the text."""
+        if not self.words or not self.w.sum():
+            return 0.0
+        return float((self.match(text) * self.w).sum() / self.w.sum())
+
+    def gap(self, text: str, used) -> float:
+        """The most telling word of the question that the text says in no way: its weight against
+        the question's weightiest word, times how far the text falls short of it (0: nothing missing).
+        Only words the documents use (`used(stem)`) count: a word no document has tells nothing."""
+        keep = np.asarray([1.0 if s and used(s[0]) else 0.0 for s in self.stems], dtype=np.float32)
+        w = self.w * keep
+        if not w.any():
+            return 0.0
+        return float(((1.0 - self.match(text)) * w).max() / w.max())
 
 
 NEIGHBOUR_MIN = 0.6  # a document word this near in meaning stands in for a word no document uses

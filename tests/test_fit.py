@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb import fit
@@ -45,3 +46,27 @@ def test_cross_validation_answers_each_question_once(corpus_env, questions, caps
     assert line.startswith("cross-validated: passed ")
     passed, asked = line.split("passed ")[1].split(" =")[0].split("/")
     assert int(asked) == len(rows) and 0 <= int(passed) <= len(rows)
+
+
+def test_the_rankers_trees_score_as_the_fitted_model_does():
+    """The trees written to scorer.json give, walked by the answerer, the log-odds the fitted model gives."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    from kb.scorer import boosted
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(800, 5)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] * X[:, 2] > 0).astype(int)  # an interaction a weighted sum cannot learn
+    model = GradientBoostingClassifier(**fit.BOOST).fit(X, y)
+    trees = json.loads(json.dumps(fit.export_trees(model, X[:1])))  # as read back from the file
+    assert np.allclose(boosted(trees, X), model.decision_function(X), atol=1e-4)
+    assert boosted(trees, X[y == 1]).mean() > boosted(trees, X[y == 0]).mean()
+
+
+def test_the_shipped_scorer_ranks_with_trees_and_a_fit_may_leave_them_out(corpus_env, questions, tmp_path):
+    got = json.loads((Path(fit.__file__).parent / "data" / "scorer.json").read_text())
+    assert got["boost"]["trees"] and got["boost"]["depth"] == fit.BOOST["max_depth"]
+    path, _ = questions
+    out = tmp_path / "scorer.json"
+    assert fit.main([str(path), "--out", str(out), "--trees", "0"]) == 0
+    assert json.loads(out.read_text())["boost"] == {}
