@@ -77,8 +77,7 @@ class KnowledgeBase:
         """Hybrid retrieval for an analysed question: its vector, the vector of its words in the
         documents' words, BM25 over those words, the version its time asks for."""
         vers = versions.of_index(idx)
-        said = f"{q.fixed} {q.context}".strip()
-        worded = q.worded != said and embed.embed_query(q.worded[:2000])
+        worded = q.worded and embed.embed_query(q.worded[:2000])
         words = q.query != q.fixed and embed.embed_query(q.query[:2000])
         ret = retrieve(idx, self.store, q.query, k=k, vector=qvec, phrase=q.subject, also=worded or None,
                        prefer=lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section)))

@@ -162,18 +162,17 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     sims = vecs @ np.asarray(qvec, dtype=np.float32)
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
     qpairs = bigrams(q.terms)
-    soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t))
-    used = lambda t: bool(idx.df.get(t))  # noqa: E731
+    soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t), lambda t: bool(idx.df.get(t)))
     asked_numbers = numbers(q.asked)
     qset = set(q.terms) | {s for alts in q.alts.values() for alt in alts for s in alt}
     per_hit: dict[int, tuple] = {}
     for rank, hit in enumerate(hits):
         rec = hit.record
-        head = content_terms(f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}")
+        heading = f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}"
+        head = content_terms(heading)
         ctx = head | content_terms(rec.text)
         fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
-        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head),
-                          numbers(f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}"))
+        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
@@ -184,6 +183,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         if ANAPHOR_RE.match(s) and k > 0:  # 'These agencies ...' is read with what it points back to
             own |= set(tokens(sents[k - 1]))
         window = " ".join(sents[max(0, k - 1):k + 2])
+        window_match = soft.match(window)
         near = own | set(tokens(" ".join(sents[j] for j in (k - 1, k + 1) if 0 <= j < len(sents))))
         kind_own = facts.holds(q.fact.kind, s, q.asked)
         fact_at = None if kind_own else next(
@@ -191,7 +191,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              and (prose(sents[j], known) >= MIN_PROSE or _fact_line(sents[j]))), None)
         x = [float(sim), float(wsim), max(hit.dense, 0.0), hit.lexical / lex_max, 1.0 / (1 + rank),
              cover(w, q.alts, own), cover(w, q.alts, near), cover(w, q.alts, ctx), head_cover,
-             soft.cover(s), soft.cover(window),
+             soft.cover(s), soft.cover(window, window_match),
              min(1.0, len(qpairs & bigrams(toks)) / 2), novelty, min(1.0, len(s.split()) / 30),
              no_focus or cover(fw, q.alts, own), no_focus or cover(fw, q.alts, near), no_focus or cover(fw, q.alts, ctx),
              cover(qw, q.alts, near) if qw else 1.0,
@@ -201,7 +201,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
              prose(s, known), defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
-             1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, used),
+             1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out

@@ -287,6 +287,15 @@ def cross_validate(questions, drafts, labels, base, C: float = 1.0,
     return passed, by_kind
 
 
+NUMBERS_RE = re.compile(r"\[\s*([-0-9.eE+,\s]+?)\s*\]")
+
+
+def dump(out: dict) -> str:
+    """The fitted settings as JSON, a list of numbers (a tree's thresholds) on one line."""
+    text = json.dumps(out, indent=2)
+    return NUMBERS_RE.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text) + "\n"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("questions", nargs="+", help="tuning questions (JSON Lines, kb eval format)")
@@ -330,7 +339,7 @@ def main(argv=None) -> int:
                    "candidates": sum(len(x) for x in labels), "positives": sum(sum(x) for x in labels), "C": a.C,
                    "tuning_pass_estimate": round(passed / len(questions), 4),
                    "guided_right": right, "guided_labelled": sum(1 for q in questions if q.get("guide"))}}
-    Path(a.out).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    Path(a.out).write_text(dump(out), encoding="utf-8")
     print(json.dumps(out["fit"]), file=sys.stderr)
     print(f"cut {answer.cut}, runner-up {answer.runner_up}, route margin {margin}, home bonus {bonus}", file=sys.stderr)
     return 0

@@ -130,15 +130,20 @@ def for_index(idx) -> tuple[Lexicon, Speller]:
     return idx.memo(key, make)
 
 
+def _groups_in(text: str, lex: Lexicon):
+    """Each group of terms one of whose phrases the text holds, with the phrases it holds."""
+    low = " " + " ".join(raw_words(text)) + " "
+    for group in lex.phrase_groups():
+        present = [p for p in group if f" {' '.join(raw_words(p))} " in low]
+        if present:
+            yield group, present
+
+
 def alternatives(text: str, lex: Lexicon) -> dict[str, set[tuple[str, ...]]]:
     """For each content stem of the text, the other ways the documents may say it: the stems of
     the other terms of every group one of its phrases belongs to ('ato' -> ('author', 'order'))."""
-    low = " " + " ".join(raw_words(text)) + " "
     out: dict[str, set[tuple[str, ...]]] = {t: set() for t in tokens(text)}
-    for group in lex.phrase_groups():
-        present = [p for p in group if f" {' '.join(raw_words(p))} " in low]
-        if not present:
-            continue
+    for group, present in _groups_in(text, lex):
         others = {stems(q) for q in group if q not in present} - {()}
         for p in present:
             for s in stems(p):
@@ -150,12 +155,9 @@ def phrasings(text: str, lex: Lexicon, used) -> list[str]:
     """The documents' own phrases for what a text says: the other terms of every group one of its
     phrases belongs to, written out (not stemmed), that the documents use (`used(stem)` for each
     stem); 'state tech department' -> 'department of technology', 'cdt'."""
-    low = " " + " ".join(raw_words(text)) + " "
     out: list[str] = []
-    for group in lex.phrase_groups():
-        present = [p for p in group if f" {' '.join(raw_words(p))} " in low]
-        if present:
-            out.extend(p for p in group if p not in present and stems(p) and all(used(s) for s in stems(p)))
+    for group, present in _groups_in(text, lex):
+        out.extend(p for p in group if p not in present and stems(p) and all(used(s) for s in stems(p)))
     return list(dict.fromkeys(out))
 
 

@@ -54,7 +54,7 @@ class Question:
     when: int | str | None = None  # the time asked about (versions.asked_time)
     asked: str = ""  # the corrected sentence that asks
     fixed: str = ""  # the whole corrected question (a preamble included)
-    worded: str = ""  # the question and follow-up context with the documents' phrases for its words
+    worded: str = ""  # the question and follow-up context with the documents' phrases for its words ("" if none)
     context: str = ""  # the earlier question a follow-up leans on
     kind: str = "fact"  # lookup, definition, yesno, procedure or fact (set by meaning: kb/routes.py)
 
@@ -129,7 +129,7 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
                     refs=refs, subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
                     own_terms=set(tokens(asked)) or set(tokens(fixed)), alts=alts, fact=fact,
                     when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed,
-                    worded=" ".join([said, *dict.fromkeys(wording)]))
+                    worded=" ".join([said, *dict.fromkeys(wording)]) if wording else "")
 
 
 # A section number given without its code ('11544', '15277(b)'): not part of an amount, a phone

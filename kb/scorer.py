@@ -4,8 +4,9 @@ Both parts are logistic models over documented features (kb/features.py). The ra
 come from pairs of sentences of one question (one that answers, one that does not), so it learns
 which sentence answers better; boosted trees over the same features, each also read against the
 best and the mean of the question's sentences, add what a weighted sum cannot say (a kind of fact
-that matters only with its focus, a passage that is close only as a whole). The decision model reads the best sentence's evidence and its lead
-over the next one, and says how likely it is to answer. The answer stands only at or above
+that matters only with its focus, a passage that is close only as a whole). The decision model
+reads the best sentence's evidence and its lead over the next one, and says how likely it is to
+answer. The answer stands only at or above
 `settings.answer.cut`, set for precision."""
 from __future__ import annotations
 
@@ -33,22 +34,20 @@ def relative(X: np.ndarray, among: np.ndarray) -> np.ndarray:
     return np.hstack([X, X - ref.max(axis=0), X - ref.mean(axis=0)])
 
 
+_FOREST: list = [None, ()]  # the trees last walked and their padded arrays
+
+
 def _forest(boost: dict) -> tuple:
-    """The trees as padded arrays (tree, node), read once per fitted settings."""
-    key = id(boost)
-    if _FOREST.get(key, (None,))[0] is not boost:
+    """The trees as padded arrays (tree, node), made once for the fitted settings in use."""
+    if _FOREST[0] is not boost:
         trees = boost["trees"]
         width = max(len(t["feature"]) for t in trees)
 
         def pad(name, fill):
             return np.asarray([t[name] + [fill] * (width - len(t[name])) for t in trees])
-        _FOREST.clear()
-        _FOREST[key] = (boost, pad("feature", 0), pad("threshold", 0.0),
-                        pad("left", -1), pad("right", -1), pad("value", 0.0))
-    return _FOREST[key][1:]
-
-
-_FOREST: dict[int, tuple] = {}
+        _FOREST[:] = [boost, (pad("feature", 0), pad("threshold", 0.0), pad("left", -1), pad("right", -1),
+                              pad("value", 0.0))]
+    return _FOREST[1]
 
 
 def boosted(boost: dict, Z: np.ndarray) -> np.ndarray:

@@ -38,12 +38,15 @@ def vectors(idx, words: list[str]) -> np.ndarray:
 class SoftMatch:
     """For one question: how closely a text's words come to each of the question's words."""
 
-    def __init__(self, idx, question: str, weight):
+    def __init__(self, idx, question: str, weight, used=lambda stem: True):
         words = list(dict.fromkeys(content_words(question)))
         self.idx = idx
         self.words = words
         self.stems = [tuple(tokens(w)) for w in words]
         self.w = np.asarray([weight(s[0]) if s else 0.0 for s in self.stems], dtype=np.float32)
+        # Only words the documents use (`used(stem)`) can be missing from a text: a word no document
+        # has tells no sentence from another.
+        self.telling = self.w * np.asarray([1.0 if s and used(s[0]) else 0.0 for s in self.stems], dtype=np.float32)
         self.q = vectors(idx, words) if words else np.zeros((0, embed.DIM), dtype=np.float32)
 
     def match(self, text: str) -> np.ndarray:
@@ -57,21 +60,21 @@ class SoftMatch:
         near = np.clip((sims - 0.3) / 0.4, 0.0, 1.0)  # below 0.3 unrelated; 0.7 and above as good as the word
         return np.maximum(exact, near)
 
-    def cover(self, text: str) -> float:
-        """Weighted mean, over the question's words, of the nearest word of the text."""
+    def cover(self, text: str, match: np.ndarray | None = None) -> float:
+        """Weighted mean, over the question's words, of the nearest word of the text (`match`: the
+        text's `match`, when already worked out)."""
         if not self.words or not self.w.sum():
             return 0.0
-        return float((self.match(text) * self.w).sum() / self.w.sum())
+        m = self.match(text) if match is None else match
+        return float((m * self.w).sum() / self.w.sum())
 
-    def gap(self, text: str, used) -> float:
+    def gap(self, text: str, match: np.ndarray | None = None) -> float:
         """The most telling word of the question that the text says in no way: its weight against
-        the question's weightiest word, times how far the text falls short of it (0: nothing missing).
-        Only words the documents use (`used(stem)`) count: a word no document has tells nothing."""
-        keep = np.asarray([1.0 if s and used(s[0]) else 0.0 for s in self.stems], dtype=np.float32)
-        w = self.w * keep
-        if not w.any():
+        the question's weightiest word, times how far the text falls short of it (0: nothing missing)."""
+        if not self.telling.any():
             return 0.0
-        return float(((1.0 - self.match(text)) * w).max() / w.max())
+        m = self.match(text) if match is None else match
+        return float(((1.0 - m) * self.telling).max() / self.telling.max())
 
 
 NEIGHBOUR_MIN = 0.6  # a document word this near in meaning stands in for a word no document uses
