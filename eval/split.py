@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ["staff-a.jsonl", "staff-b.jsonl", "staff-c.jsonl", "staff-d.jsonl"]
+SOURCES = ["staff-a.jsonl", "staff-b.jsonl", "staff-c.jsonl", "staff-d.jsonl", "staff-e.jsonl", "staff-f.jsonl"]
 
 
 def part(family: str) -> str:
