@@ -93,6 +93,8 @@ def prose(text: str, known) -> float:
         score -= 0.5
     if not text.rstrip().endswith((".", ":", ";", ")", "”", '"')):
         score -= 0.15
+        if not VERB_RE.search(text.lower()):  # (lowered: 'INTRODUCED BY ...' has a verb)
+            score -= 0.2  # no verb and no full stop: a heading ('Radio Installation, Modification, and Maintenance')
     codes = sum(len(m) for m in CODE_RE.findall(text))
     if codes > 0.5 * len(text):
         score -= 0.5  # mostly an identifier ('ADD-CON-ITD-9-14-21-...', '0250-101-0001')

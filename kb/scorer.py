@@ -84,8 +84,10 @@ def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None
     if not pool:
         return None
     best = pick(pool, on_path)
-    lead = best.score - pool[1].score if len(pool) > 1 else 5.0
-    values = {"top": best.score, "lead": min(lead, 5.0)}
+    # A sentence and the neighbour that holds the fact it is about answer together: the pair is
+    # as good as the better ranked of the two ('Publication ... is done by contacting OAL.' + the number).
+    top = max([best.score] + [c.score for c in pool if c.hit.i == best.hit.i and c.fact_at == best.k])
+    values = {"top": top}
     return np.asarray([values[n] if n in values else best.f(n) for n in DECIDE], dtype=np.float32)
 
 

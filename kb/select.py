@@ -72,7 +72,7 @@ def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yes
         if nxt is not None and eligible(nxt) and nxt.score >= floor - runner_up:
             chosen.append(nxt)
             keys.add((nxt.hit.i, nxt.k))
-    for c in pool[1:]:
+    for c in pool:  # best first, so a sentence ranked above the one picked is read too
         if len(chosen) >= max_sentences or c.score < floor:
             break
         if (c.hit.i, c.k) in keys or any(near_duplicate(c.text, x.text, 0.5) for x in chosen):

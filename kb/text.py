@@ -16,6 +16,9 @@ would you your yours yourself yourselves might also us get got one use used usin
 want wants wanted need needs like know tell please help question questions thing things way ok
 many much kind sort often
 whats whos hows wheres whens arent isnt dont doesnt didnt cant wont wouldnt shouldnt theyre thats
+don doesn isn aren didn wasn weren hasn haven hadn couldn wouldn shouldn re ve ll
+go goes going went gone say says said tell told put puts come comes came actually exactly really
+anything something anyone someone stuff lot lots
 """.split())
 @lru_cache(maxsize=1)
 def _stemmer():
