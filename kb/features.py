@@ -8,7 +8,7 @@ import numpy as np
 
 from . import embed, facts, versions, wordvec
 from .index import Index
-from .question import Question
+from .question import Question, unknown_terms
 from .retrieve import Hit
 from .text import bigrams, content_terms, sentences, tokens
 
@@ -71,9 +71,7 @@ def cover(w: dict[str, float], alts: dict, have: set[str]) -> float:
 def unknown_share(idx: Index, q: Question) -> float:
     """Share of the asking sentence's stems that no document uses and nothing translates."""
     terms = [t for t in (q.own_terms or set(q.terms)) if not t.isdigit()]
-    if not terms:
-        return 0.0
-    return sum(1 for t in terms if not idx.df.get(t) and not q.alts.get(t)) / len(terms)
+    return len(unknown_terms(terms, idx.df, q.alts)) / len(terms) if terms else 0.0
 
 
 def prose(text: str, known) -> float:

@@ -74,6 +74,11 @@ def is_follow_up(text: str, history: list[dict] | None, known) -> bool:
     return bool(PRONOUN_RE.search(text)) and len(words) <= 14 or len(specific) <= 2 or len(content) <= 4
 
 
+def unknown_terms(terms, df: dict, alts: dict) -> list[str]:
+    """The stems (numbers aside) that no document uses and nothing translates."""
+    return [t for t in terms if not t.isdigit() and not df.get(t) and not alts.get(t)]
+
+
 def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     """Read a question (and, for a follow-up, the question before it) in the documents' words."""
     text = (text or "").strip()
@@ -99,7 +104,7 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     in_field = bool(refs) or _names_field(everything, lex)
     # A question asked in a conversation about the field stays in it, unless it names something no
     # document mentions ('Which city is the capital of France?' after a CALNET question).
-    strange = idx is not None and any(not df.get(t) and not alts.get(t) for t in tokens(asked) if not t.isdigit())
+    strange = idx is not None and bool(unknown_terms(tokens(asked), df, alts))
     if not in_field and history and not strange:
         before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
         in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex)

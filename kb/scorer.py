@@ -5,8 +5,8 @@ come from pairs of sentences of one question (one that answers, one that does no
 which sentence answers better; boosted trees over the same features, each also read against the
 best and the mean of the question's sentences, add what a weighted sum cannot say (a kind of fact
 that matters only with its focus, a passage that is close only as a whole). The decision model
-reads the best sentence's evidence and its lead over the next one, and says how likely it is to
-answer. The answer stands only at or above
+reads the evidence of the sentence it would answer with (ranked with the neighbour it takes its
+fact from), and says how likely it is to answer. The answer stands only at or above
 `settings.answer.cut`, set for precision."""
 from __future__ import annotations
 
@@ -87,8 +87,7 @@ def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None
     # A sentence and the neighbour that holds the fact it is about answer together: the pair is
     # as good as the better ranked of the two ('Publication ... is done by contacting OAL.' + the number).
     top = max([best.score] + [c.score for c in pool if c.hit.i == best.hit.i and c.fact_at == best.k])
-    values = {"top": top}
-    return np.asarray([values[n] if n in values else best.f(n) for n in DECIDE], dtype=np.float32)
+    return np.asarray([top if n == "top" else best.f(n) for n in DECIDE], dtype=np.float32)
 
 
 def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:

@@ -17,7 +17,7 @@ want wants wanted need needs like know tell please help question questions thing
 many much kind sort often
 whats whos hows wheres whens arent isnt dont doesnt didnt cant wont wouldnt shouldnt theyre thats
 don doesn isn aren didn wasn weren hasn haven hadn couldn wouldn shouldn re ve ll
-go goes going went gone say says said tell told put puts come comes came actually exactly really
+go goes going went gone say says said told put puts come comes came actually exactly really
 anything something anyone someone stuff lot lots
 """.split())
 @lru_cache(maxsize=1)
