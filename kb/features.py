@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import embed, facts, versions, wordvec
+from . import embed, facts, lexicon, versions, wordvec
 from .index import Index
 from .question import Question, unknown_terms
 from .retrieve import Hit
@@ -26,6 +26,7 @@ ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The 
 LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
 TRAIL_RE = re.compile(r"\s(?:>>|»)\s")
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,9}\b")  # a run of capitals: an acronym, when the documents define it
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
@@ -130,11 +131,29 @@ def numbers(text: str) -> set[str]:
     return {m.group(0).replace(",", "").rstrip(".") for m in NUMBER_RE.finditer(text or "")}
 
 
+def spelled_out(text: str, acronyms: dict[str, str]) -> str:
+    """A sentence with the acronyms the documents define written out after their first use
+    ('designate one CATR' -> 'designate one CATR (chief agency telecommunications representative)'),
+    unless it already holds the full name: the embedding model does not know the field's acronyms."""
+    low = text.lower()
+    done: set[str] = set()
+
+    def add(m: re.Match) -> str:
+        word = m.group(0)
+        full = acronyms.get(word.lower())
+        if not full or word in done or full in low:
+            return word
+        done.add(word)
+        return f"{word} ({full})"
+    return ACRONYM_RE.sub(add, text)
+
+
 def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
-    """Embeddings of passage sentences, each worked out once per index generation."""
+    """Embeddings of passage sentences (acronyms spelled out), each worked out once per index generation."""
     cache = idx.memo("sentence-vectors", dict)
     todo = [t for t in dict.fromkeys(texts) if t not in cache]
-    for t, v in zip(todo, embed.embed(todo)):
+    acronyms = lexicon.for_index(idx)[0].acronyms
+    for t, v in zip(todo, embed.embed([spelled_out(t, acronyms) for t in todo])):
         cache[t] = np.asarray(v, dtype=np.float32)
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
 

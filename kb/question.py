@@ -125,14 +125,19 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     if refs:  # the reference itself routes retrieval; its words say nothing about the answer
         ref_words = set(tokens(" ".join(r.ref for r in refs) + " government code section chapter public contract"))
         terms = [t for t in terms if t not in ref_words] or terms
+    # 'as it reads today' picks the version (q.when); its words say nothing about the answer either
+    said_now = set(tokens(versions.now_words(short))) - set(tokens(versions.NOW_WORDS_RE.sub(" ", short)))
+    terms = [t for t in terms if t not in said_now] or terms
     ref_only = bool(own or own_bare) and not [t for t in tokens(_strip_refs(short)) if not t.isdigit()]
     fact = facts.asked(asked)
+    fact.focus = [t for t in fact.focus if t not in said_now] or fact.focus
     if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before
         fact.focus = facts.asked(context).focus
+    asking = set(tokens(asked)) or set(tokens(fixed))
     named = " ".join(f"{r.ref}{r.subdivision or ''}" for r in bare)  # so that retrieval goes to the section
     return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra), named) if p), terms=terms,
                     refs=refs, subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
-                    own_terms=set(tokens(asked)) or set(tokens(fixed)), alts=alts, fact=fact,
+                    own_terms=(asking - said_now) or asking, alts=alts, fact=fact,
                     when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed,
                     worded=" ".join([said, *dict.fromkeys(wording)]) if wording else "")
 

@@ -18,6 +18,10 @@ ASK_YEAR_RE = re.compile(r"\b(?:in|of|as of|under|back in|during|before|by|until
 ASK_FIRST_RE = re.compile(r"\b(?:originally|original(?:ly)? (?:enacted|version|text)|first (?:enacted|passed|created|set up)|"
                           r"when it was (?:first )?(?:enacted|created|set up)|at first)\b", re.I)
 ASK_NOW_RE = re.compile(r"\b(?:today|now|currently|current|these days|at present|presently|as it stands)\b", re.I)
+# Words that only say the question is about the text in force ('as it reads today'): they choose
+# the version and say nothing about the answer. 'current' is left out: 'current rates' asks about rates.
+NOW_WORDS_RE = re.compile(r"\bas (?:it|they|the law|the section|the statute) (?:reads?|stands?)(?: (?:today|now))?|"
+                          r"\b(?:today|right now|now|currently|these days|at present|presently)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ def asked_time(question: str) -> int | str | None:
     if ASK_NOW_RE.search(question):
         return "now"
     return None
+
+
+def now_words(question: str) -> str:
+    """The words of a question that ask for the text in force ('as it reads today'), if any."""
+    return " ".join(m.group(0) for m in NOW_WORDS_RE.finditer(question))
 
 
 def fits(v: Version, when, section_years: list[int | None]) -> bool:

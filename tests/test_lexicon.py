@@ -1,7 +1,9 @@
 """The question's words and the documents' words: shorthand, typos, synonyms, the corpus's own acronyms."""
 from __future__ import annotations
 
-from kb import lexicon
+import numpy as np
+
+from kb import embed, features, lexicon
 from kb.question import analyse
 
 
@@ -33,3 +35,18 @@ def test_plain_words_reach_the_policy_words(corpus_kb):
     assert q.in_field and any(("toll",) == alt or "toll" in alt for alt in q.alts.get("800", ()))
     r = corpus_kb.ask("where do telefone stmts go for pymt")
     assert r["status"] == "answered" and "State Controller" in r["answer"] + " ".join(c["quote"] for c in r["citations"])
+
+
+def test_a_sentence_using_a_defined_acronym_is_read_with_its_full_name(corpus_kb):
+    idx = corpus_kb.index()
+    acronyms = idx.vocabulary["acronyms"]
+    assert features.spelled_out("Each agency should designate one CATR.", acronyms) == \
+        "Each agency should designate one CATR (chief agency telecommunications representative)."
+    # Not twice, not where the full name is already written, not a pronoun 'it'.
+    said = "The Chief Agency Telecommunications Representative (CATR) is it."
+    assert features.spelled_out(said, acronyms) == said
+    # The embedding model then sees the meaning a question in plain words asks about.
+    question = np.asarray(embed.embed_query("how many chief telecommunications representatives should each agency have"))
+    bare = np.asarray(embed.embed(["Each State agency should designate one CATR."])[0])
+    read = features.sentence_vectors(idx, ["Each State agency should designate one CATR."])[0]
+    assert float(read @ question) > float(bare @ question) + 0.05

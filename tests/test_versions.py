@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kb import lookup, versions
+from kb.question import analyse
 
 
 def test_a_date_in_a_question_is_read():
@@ -24,3 +25,11 @@ def test_answers_use_the_text_of_the_time_asked_about(corpus_kb):
     then = corpus_kb.ask("Under the 2007 Government Code section 11534, which agency was the department in?")
     assert then["status"] == "answered" and "State and Consumer Services Agency" in then["answer"]
     assert any(c.get("version") == "text as of 2007" for c in then["citations"])
+
+
+def test_the_words_that_ask_for_the_text_in_force_are_not_the_fact_asked(corpus_kb):
+    q = analyse("Under Government Code 11534 as it reads today, which agency is the Office of Technology Services in?",
+                None, corpus_kb.index())
+    assert q.when == "now"
+    assert "today" not in q.terms and "read" not in q.terms and "today" not in q.fact.focus
+    assert {"agenc", "offic"} <= set(q.terms)
