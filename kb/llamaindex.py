@@ -8,8 +8,6 @@ from llama_index.core.base.response.schema import Response
 from llama_index.core.query_engine import CustomQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from .retrieve import retrieve
-
 FIELDS = ("doc", "title", "section", "heading", "page", "url")  # each node's metadata
 
 
@@ -23,8 +21,11 @@ def node(text: str, source, node_id: str | None = None) -> TextNode:
 
 
 class KBRetriever(BaseRetriever):
-    """The k best passages for a query, through the hybrid retrieval (dense, BM25, section routing)
-    the answers use; each node's score is its fused retrieval score."""
+    """The k best passages for a query, in the order the answers weigh them: the hybrid retrieval
+    (dense, BM25, section routing) finds them, and the fitted ranker (kb/scorer.py) puts first the
+    passages whose sentences answer best, as the LLM mode's prompt does. A node's score is the
+    ranker's score of its best sentence (log-odds), or, for a question the ranker did not read (a
+    section look-up, a question outside the field), the fused retrieval score."""
 
     def __init__(self, kb, k: int = 5):
         super().__init__()
@@ -34,8 +35,14 @@ class KBRetriever(BaseRetriever):
         idx = self.kb.index()
         if not idx.records or not query_bundle.query_str.strip():
             return []
-        ret = retrieve(idx, self.kb.store, query_bundle.query_str, k=self.k)
-        return [NodeWithScore(node=node(h.record.text, h.record, h.record.id), score=h.score) for h in ret.hits]
+        d = self.kb.draft(query_bundle.query_str)
+        best: dict[int, tuple[object, float]] = {}
+        for c in d.candidates:  # best first
+            best.setdefault(c.hit.i, (c.hit.record, c.score))
+        if not best:
+            best = {h.i: (h.record, h.score) for h in d.hits}
+        return [NodeWithScore(node=node(rec.text, rec, rec.id), score=score)
+                for rec, score in list(best.values())[:self.k]]
 
 
 class KBQueryEngine(CustomQueryEngine):

@@ -37,15 +37,24 @@ def test_an_abstention_has_no_source_nodes(engine):
 def test_the_retriever_yields_passages_through_the_answers_hybrid_retrieval(corpus_settings, corpus_kb):
     import kb
     from llama_index.core.schema import NodeWithScore
-    from kb.retrieve import retrieve
 
     nodes = kb.as_retriever(k=5, settings=corpus_settings).retrieve("SAM 4605")
     assert len(nodes) == 5 and all(isinstance(n, NodeWithScore) for n in nodes)
     assert nodes[0].node.metadata["section"] == "SAM 4605"  # a named section comes first
     assert all(set(n.node.metadata) == FIELDS for n in nodes)
-    hits = retrieve(corpus_kb.index(), corpus_kb.store, "SAM 4605", k=5).hits
+    hits = corpus_kb.draft("SAM 4605").hits[:5]  # a look-up is not ranked by sentence: retrieval order
     assert [(n.node.node_id, n.node.get_content(), n.score) for n in nodes] == \
         [(h.record.id, h.record.text, h.score) for h in hits]
+
+
+def test_the_retriever_puts_first_the_passage_whose_sentence_answers(corpus_settings, corpus_kb):
+    import kb
+
+    nodes = kb.as_retriever(k=5, settings=corpus_settings).retrieve(SIGN)
+    assert "All written requests must be signed" in nodes[0].node.get_content()
+    assert [n.score for n in nodes] == sorted((n.score for n in nodes), reverse=True)
+    best = corpus_kb.draft(SIGN).candidates[0]
+    assert nodes[0].node.node_id == best.hit.record.id and nodes[0].score == best.score
 
 
 def test_a_retriever_query_engine_with_mock_llm_reads_these_passages(corpus_settings):
