@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import embed, features, index as index_mod, lexicon, readers, routes, scorer, select, versions
+from . import embed, features, index as index_mod, lexicon, readers, routes, scorer, select, thread, versions
 from .compose import abstain_text, compose, coverage, nearest_records
 from .config import Settings, get_settings
 from .guide import guidance
@@ -66,12 +66,16 @@ class KnowledgeBase:
         d = self.draft(question, history)
         return readers.Stream(self.reader, d) if stream else self.reader.read(d)
 
-    def ask_after(self, earlier: list[str], question: str) -> dict:
-        """Ask the earlier questions in order as one conversation, then the question itself."""
+    def conversation(self, earlier: list[str]) -> list[dict]:
+        """The earlier questions asked in order as one conversation: its turns, answers included."""
         turns: list[dict] = []
         for q in earlier:
             turns.append({"question": q, "answer": self.ask(q, history=list(turns))["answer"]})
-        return self.ask(question, history=turns)
+        return turns
+
+    def ask_after(self, earlier: list[str], question: str) -> dict:
+        """Ask the earlier questions in order as one conversation, then the question itself."""
+        return self.ask(question, history=self.conversation(earlier))
 
     def _retrieve(self, idx, q: Question, qvec, k: int):
         """Hybrid retrieval for an analysed question: its vector, the vector of its words in the
@@ -126,10 +130,13 @@ class KnowledgeBase:
             cands = []
         else:
             _, speller = lexicon.for_index(idx)
-            pool = [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
+            # A follow-up is read beside the passages the answer before it quoted.
+            quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns else []
+            pool = quoted + [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
-            cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None), a)
+            cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
+                                                     quoted), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \

@@ -19,7 +19,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
-         "number_gap"]
+         "number_gap", "thread", "thread_doc"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -108,17 +108,20 @@ def _fact_line(text: str) -> bool:
 
 def defines(subject: str | None, text: str) -> float:
     """How plainly a sentence defines the subject: 'X – ...', 'X means', 'Full Name (X)' (1);
-    'X is a/the ...' (0.6); 'X is ...' (0.2)."""
+    'X (...)' (0.8: what the brackets hold may be the full name or only a label, 'CGEN (Vendor
+    Managed WAN)'); 'X is a/the ...' (0.6); 'X is ...' (0.2)."""
     if not subject:
         return 0.0
     subj = re.escape(subject.strip(" ?.").lower())
     low = re.sub(r"^(?:\([a-z0-9]{1,4}\)\s*|[-•·]\s*)", "", text.lower())
     low = re.sub(r"^(?:the|an?)\s+", "", low.lstrip("\"“ "))
     acronyms = [a.lower() for a in re.findall(r"\b[A-Za-z]{2,6}\b", subject) if a.isupper() or len(subject) <= 6]
-    if re.match(rf"^{subj}[\"”]?\s*(?:[–—-]|means\b|refers\b|includes\b|\()", low) \
+    if re.match(rf"^{subj}[\"”]?\s*(?:[–—-]|means\b|refers\b|includes\b)", low) \
             or re.search(rf"\({subj}\)", low) or re.search(rf"known and may be cited as the {subj}", low) \
             or any(re.search(rf"\w\s*\({re.escape(a)}\)", low) for a in acronyms):
         return 1.0
+    if re.match(rf"^{subj}[\"”]?\s*\(", low):
+        return 0.8
     if re.match(rf"^{subj}\s+(?:is|are)\s+(?:a|an|the|one)\b", low):
         return 0.6
     if re.match(rf"^{subj}\s+(?:is|are)\b", low):
@@ -159,9 +162,10 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
 
 
 def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[str], known,
-               wvec=None) -> list[Candidate]:
+               wvec=None, thread: list[int] = ()) -> list[Candidate]:
     """Every sentence of the given passages, with its features (`wvec`: the question in the
-    documents' words, when that differs from the question)."""
+    documents' words, when that differs from the question; `thread`: the passages the answer
+    before a follow-up quoted)."""
     w = weights(idx, q)
     focus = [t for t in q.fact.focus if idx.df.get(t) or q.alts.get(t)] or q.fact.focus
     fw = {t: 1.0 for t in focus}
@@ -170,6 +174,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     unknown = unknown_share(idx, q)
     lex_max = max((h.lexical for h in hits), default=0.0) or 1.0
     vers = versions.of_index(idx)
+    thread_docs = {idx.records[i].doc for i in thread}
     out: list[Candidate] = []
     rows: list[tuple[Hit, int, str, list[str]]] = []
     for hit in hits:
@@ -221,6 +226,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              prose(s, known), defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
-             1.0 if asked_numbers - numbers(window) - head_numbers else 0.0]
+             1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
+             1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out

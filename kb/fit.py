@@ -18,7 +18,7 @@ from .evaluate import check
 from .compose import compose
 from .features import NAMES
 from .scorer import DECIDE, confidence, evidence, rank, relative
-from .select import choose, eligible, path_fact, pick, with_context
+from .select import choose, eligible, path_fact, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
 RUNNER_UPS = [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0]  # in units of the ranker's score
@@ -43,11 +43,17 @@ def label(q: dict, c, by_key) -> int:
     return int(any(_norm(m) in text for m in q["mentions"]) if q["mentions"] else 1)
 
 
+def drafted(kb: KnowledgeBase, q: dict):
+    """A tuning question's draft; a follow-up's after its conversation's earlier answers (which the
+    fitted settings in use give), since it is read beside the passages they quoted."""
+    return kb.draft(q["question"], kb.conversation([h for h in q.get("history") or [] if isinstance(h, str)]))
+
+
 def collect(kb: KnowledgeBase, questions: list[dict]):
     """Each question's draft (candidates, path, vector) and the candidates' features and labels."""
     drafts, X, y = [], [], []
     for q in questions:
-        d = kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)])
+        d = drafted(kb, q)
         by_key = {(c.hit.i, c.k): c for c in d.candidates}
         for c in d.candidates:
             X.append(c.x)
@@ -146,9 +152,11 @@ def export_trees(model, row: np.ndarray) -> dict:
     return out
 
 
-def fit_decider(questions, drafts, labels, C: float) -> tuple[dict[str, float], float]:
-    """Decision model: does the best eligible sentence answer? (A question the documents do not
-    answer has no sentence that does.)"""
+def fit_decider(questions, drafts, labels, C: float, max_sentences: int = 3) -> tuple[dict[str, float], float]:
+    """Decision model: does the answer it would give hold the fact asked? That is the sentence it
+    answers with and the runners-up shown with it (as many as the widest runner-up the fit tries
+    lets in), read from the evidence of the first. A question the documents do not answer has no
+    sentence that does."""
     from sklearn.linear_model import LogisticRegression
 
     X, y = [], []
@@ -156,9 +164,10 @@ def fit_decider(questions, drafts, labels, C: float) -> tuple[dict[str, float], 
         x = evidence(d.candidates, bool(d.path))
         if x is None:
             continue
-        best = pick([c for c in d.candidates if eligible(c)], bool(d.path))
+        of = {(c.hit.i, c.k): v for c, v in zip(d.candidates, lab)}
+        shown = choose(d.candidates, RUNNER_UPS[-1], max_sentences, on_path=bool(d.path))
         X.append(x)
-        y.append(int(lab[d.candidates.index(best)]))
+        y.append(int(any(of.get((c.hit.i, c.k), 0) for c in shown)))
     model = LogisticRegression(C=C, max_iter=5000)
     model.fit(np.asarray(X), np.asarray(y))
     return ({n: round(float(w), 4) for n, w in zip(DECIDE, model.coef_[0])}, round(float(model.intercept_[0]), 4))
@@ -247,7 +256,7 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = BOOST[
         for n, r in zip(mine, ranked):
             held[n] = r
     held_drafts = [replace(d, candidates=r[0]) for d, r in zip(drafts, held)]
-    decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C)
+    decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C, base.max_sentences)
     answer = base.model_copy(update={"weights": weights, "boost": boost, "decide_weights": decide_weights,
                                      "decide_bias": decide_bias})
     table = {(cut, ru): sum(cost(q, d, answer.model_copy(update={"cut": cut, "runner_up": ru}))
@@ -313,7 +322,7 @@ def main(argv=None) -> int:
     def drafts_with(answer):
         kb = KnowledgeBase(settings.model_copy(update={"answer": answer}))
         kb.warm()
-        return [kb.draft(q["question"], [h for h in q.get("history") or [] if isinstance(h, str)]) for q in questions]
+        return [drafted(kb, q) for q in questions]
 
     # The paths first (from the questions' vectors alone), then every question drafted on them with
     # the field gate open, so that the fit depends on the tuning questions, not on an earlier fit.

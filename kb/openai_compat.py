@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .view import where
 
 MODEL = "calnet-kb"  # the one model /v1/models lists
-HISTORY = 10  # earlier user messages passed on as the conversation
+HISTORY = 10  # earlier turns (a user message and the reply to it) passed on as the conversation
 
 
 class Message(BaseModel):
@@ -39,12 +39,19 @@ def text_of(message: Message) -> str:
     return message.content or ""
 
 
-def conversation(req: ChatRequest) -> tuple[str | None, list[str]]:
-    """The question (the last user message) and the history (the user messages before it)."""
-    asked = [text_of(m) for m in req.messages if m.role == "user"]
-    if not asked:
+def conversation(req: ChatRequest) -> tuple[str | None, list[dict]]:
+    """The question (the last user message) and the history: each user message before it, with the
+    answer of the assistant reply that followed it (the reply up to its guidance and sources), so
+    that a follow-up is read beside the sentences that answer quoted."""
+    turns: list[dict] = []
+    for m in req.messages:
+        if m.role == "user":
+            turns.append({"question": text_of(m)})
+        elif m.role == "assistant" and turns and "answer" not in turns[-1]:
+            turns[-1]["answer"] = text_of(m).split("\n\n")[0]
+    if not turns:
         return None, []
-    return asked[-1], asked[:-1][-HISTORY:]
+    return turns[-1]["question"], turns[:-1][-HISTORY:]
 
 
 def sources(result: dict) -> str:

@@ -85,12 +85,13 @@ def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yes
 
 
 def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:
-    """The sentence to answer with, of eligible ones best first: the one that defines the term asked
-    about; else, among the best few, one of the section the question names by number, one that
+    """The sentence to answer with, of eligible ones best first: the one that most plainly defines
+    the term asked about; else, among the best few, one of the section the question names by number, one that
     holds the kind of fact asked about what is asked, one that itself holds the kind of fact (not
     only its neighbour), one from a guided path's own sections; else the best."""
     close = pool[:PREFER_AMONG]
-    best = next((c for c in pool if c.f("defines") >= DEFINES), None)
+    defining = [c for c in pool if c.f("defines") >= DEFINES]
+    best = max(defining, key=lambda c: c.f("defines")) if defining else None  # the plainest, of equals the best
     if best is None and not close[0].f("section_named"):  # the section asked for by number is read first
         best = next((c for c in close if c.f("section_named")), None)
     if best is None:

@@ -83,3 +83,27 @@ def test_json_contract_shape(corpus_kb):
     assert set(r["timing_ms"]) == {"retrieve", "answer", "total"}
     assert set(r["citations"][0]) == {"n", "doc", "title", "section", "heading", "page", "url", "quote"}
     assert "Chief Agency Telecommunications Representative" in r["answer"] + r["citations"][0]["quote"]
+
+
+def test_a_definition_question_is_answered_with_the_plainest_definition():
+    from kb.features import defines
+
+    spelled = "California Government Enterprise Network (CGEN)"
+    labelled = "CGEN (Vendor Managed WAN)"  # brackets that hold a label, not the full name
+    grades = [defines("CGEN", t) for t in (spelled, "CGEN – the state's network.", labelled,
+                                           "CGEN is a network for agencies.", "CGEN is fast.", "It links CGEN.")]
+    assert grades[0] == grades[1] == 1.0 and grades[0] > grades[2] > grades[3] > grades[4] > grades[5] == 0.0
+
+
+def test_of_two_defining_sentences_the_plainer_answers_even_when_ranked_lower(corpus_kb):
+    from kb.features import AT
+    from kb.select import pick
+
+    pool = [c for c in corpus_kb.draft("What does CATR stand for?").candidates][:2]
+    assert len(pool) == 2
+    a, b = pool
+    a.x, b.x = a.x.copy(), b.x.copy()
+    a.x[AT["defines"]], b.x[AT["defines"]] = 0.8, 1.0
+    assert pick([a, b]) is b
+    b.x[AT["defines"]] = 0.0
+    assert pick([a, b]) is a

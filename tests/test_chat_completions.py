@@ -62,3 +62,15 @@ def test_a_conversation_without_a_question_gets_a_4xx_with_a_message(api):
         chat(api, [{"role": "system", "content": "You are a helpful assistant."}])
     with pytest.raises(openai.UnprocessableEntityError, match="at most 2,000"):
         chat(api, [{"role": "user", "content": "x" * 10_000}])
+
+
+def test_each_earlier_question_is_passed_on_with_the_answer_that_followed_it():
+    from kb.openai_compat import ChatRequest, conversation
+
+    req = ChatRequest(messages=[{"role": "system", "content": "be brief"},
+                                {"role": "user", "content": "Who signs it?"},
+                                {"role": "assistant", "content": "The AIO signs it [1].\n\nSources:\n\n[1] SAM 4605"},
+                                {"role": "user", "content": "And then?"}, {"role": "user", "content": "Where to?"}])
+    question, history = conversation(req)
+    assert question == "Where to?"
+    assert history == [{"question": "Who signs it?", "answer": "The AIO signs it [1]."}, {"question": "And then?"}]

@@ -29,3 +29,33 @@ def test_a_new_topic_is_not_mixed_with_the_old_one(corpus_kb):
     first = "Who must sign a CALNET exemption request?"
     r = corpus_kb.ask("Where must an agency publish its toll-free numbers?", [{"question": first}])
     assert "California Regulatory Notice Register" in r["answer"]
+
+
+def test_the_sentences_an_answer_quoted_are_read_back_from_its_markers():
+    from kb.thread import quoted
+
+    answer = "Each State agency should designate one CATR [1]. The CATR is the single point of contact [2]."
+    assert quoted(answer) == ["Each State agency should designate one CATR.", "The CATR is the single point of contact."]
+    abstained = ("The documents in this knowledge base don't cover this. Nearest in the documents, which does "
+                 "not answer it: “Each State agency should designate one CATR.” (STMM 0300.0). The documents cover: ...")
+    assert quoted(abstained) == ["Each State agency should designate one CATR."]
+    assert quoted("No markers and no quotes here.") == [] and quoted(None) == []
+
+
+def test_a_follow_up_is_read_beside_the_passages_the_answer_before_it_quoted(corpus_kb):
+    from kb import thread
+
+    first = "What is a CATR?"
+    r1 = corpus_kb.ask(first)
+    assert r1["status"] == "answered"
+    idx = corpus_kb.index()
+    rows = thread.rows(idx, r1["answer"])
+    assert rows, r1["answer"]
+    quotes = [c["quote"] for c in r1["citations"]]
+    assert all(any(" ".join(q.split())[:40] in " ".join(idx.records[i].text.split()) for q in quotes) for i in rows)
+    d = corpus_kb.draft("And what do they do?", [{"question": first, "answer": r1["answer"]}])
+    read = {c.hit.i for c in d.candidates}
+    assert set(rows) <= read
+    assert all(c.f("thread") == (c.hit.i in rows) for c in d.candidates)
+    # An answer in words no passage holds (an LLM's own) points at nothing.
+    assert thread.rows(idx, "They look after the phones for the department [1].") == []
