@@ -7,8 +7,8 @@ from .reply import body, markers, split
 
 QUOTE_CHARS = 60  # of a quoted sentence, the run of text looked for in the passages
 MAX_ROWS = 4  # passages taken from the answer before
-
-
+MAX_QUOTES = 12  # sentences of it looked for (an answer quotes a few; a pasted history may hold many)
+MAX_CHARS = 20_000  # of the answer read
 NEAREST_RE = re.compile(r"“([^”]{12,})”")  # what an abstention quotes as stated nearest
 
 
@@ -24,7 +24,7 @@ def rows(idx, answer: str | None) -> list[int]:
     """Positions of the passages that hold the sentences an earlier answer quoted, in the order
     the answer quoted them (an LLM's own wording, which no passage holds, finds none)."""
     out: list[int] = []
-    for sentence in quoted(answer):
+    for sentence in quoted((answer or "")[:MAX_CHARS])[:MAX_QUOTES]:
         needle = sentence.lstrip("-•· ")[:QUOTE_CHARS].strip()
         if len(needle) < 12:
             continue

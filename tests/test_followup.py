@@ -59,3 +59,13 @@ def test_a_follow_up_is_read_beside_the_passages_the_answer_before_it_quoted(cor
     assert all(c.f("thread") == (c.hit.i in rows) for c in d.candidates)
     # An answer in words no passage holds (an LLM's own) points at nothing.
     assert thread.rows(idx, "They look after the phones for the department [1].") == []
+
+
+def test_a_huge_pasted_answer_is_read_only_in_part(corpus_kb):
+    from kb import thread
+
+    r1 = corpus_kb.ask("What is a CATR?")
+    huge = ("Nothing any passage says here [1]. " * 5000) + r1["answer"]
+    assert thread.rows(corpus_kb.index(), huge) == []  # its quoted sentences lie past what is read
+    r2 = corpus_kb.ask("And what do they do?", [{"question": "What is a CATR?", "answer": huge}])
+    assert r2["status"] in ("answered", "not_found")
