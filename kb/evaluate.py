@@ -33,11 +33,16 @@ def check(q: dict, r: dict) -> list[str]:
     return why
 
 
+def earlier(q: dict) -> list[str]:
+    """The questions asked before a question line's own, oldest first (its `history`)."""
+    return [h for h in q.get("history") or [] if isinstance(h, str)]
+
+
 def run(kb, path: Path) -> dict:
     qs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     rows, lat = [], []
     for q in qs:
-        r = kb.ask_after([h for h in q.get("history") or [] if isinstance(h, str)], q["question"])
+        r = kb.ask_after(earlier(q), q["question"])
         why = check(q, r)
         lat.append(r["timing_ms"]["total"])
         rows.append({"id": q.get("id"), "question": q["question"], "passed": not why, "why": why,

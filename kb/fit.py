@@ -14,7 +14,7 @@ import numpy as np
 from . import routes
 from .answer import KnowledgeBase
 from .config import FITTED, get_settings
-from .evaluate import check
+from .evaluate import check, earlier
 from .compose import compose
 from .features import NAMES
 from .scorer import DECIDE, confidence, evidence, rank, relative
@@ -41,25 +41,6 @@ def label(q: dict, c, by_key) -> int:
         return 0
     text = _norm(" ".join(x.text for x in with_context(c, by_key)))
     return int(any(_norm(m) in text for m in q["mentions"]) if q["mentions"] else 1)
-
-
-def drafted(kb: KnowledgeBase, q: dict):
-    """A tuning question's draft; a follow-up's after its conversation's earlier answers (which the
-    fitted settings in use give), since it is read beside the passages they quoted."""
-    return kb.draft(q["question"], kb.conversation([h for h in q.get("history") or [] if isinstance(h, str)]))
-
-
-def collect(kb: KnowledgeBase, questions: list[dict]):
-    """Each question's draft (candidates, path, vector) and the candidates' features and labels."""
-    drafts, X, y = [], [], []
-    for q in questions:
-        d = drafted(kb, q)
-        by_key = {(c.hit.i, c.k): c for c in d.candidates}
-        for c in d.candidates:
-            X.append(c.x)
-            y.append(label(q, c, by_key))
-        drafts.append(d)
-    return drafts, np.asarray(X), np.asarray(y)
 
 
 def simulate(q: dict, d, answer) -> tuple[bool, bool]:
@@ -322,7 +303,9 @@ def main(argv=None) -> int:
     def drafts_with(answer):
         kb = KnowledgeBase(settings.model_copy(update={"answer": answer}))
         kb.warm()
-        return [drafted(kb, q) for q in questions]
+        # A follow-up is drafted after its conversation's earlier answers (which the fitted settings
+        # in use give), since it is read beside the passages they quoted.
+        return [kb.draft(q["question"], kb.conversation(earlier(q))) for q in questions]
 
     # The paths first (from the questions' vectors alone), then every question drafted on them with
     # the field gate open, so that the fit depends on the tuning questions, not on an earlier fit.

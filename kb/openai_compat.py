@@ -12,6 +12,7 @@ from .view import where
 
 MODEL = "calnet-kb"  # the one model /v1/models lists
 HISTORY = 10  # earlier turns (a user message and the reply to it) passed on as the conversation
+PART = "\n\n"  # what a reply's guidance and sources each follow the answer after (see `sources`)
 
 
 class Message(BaseModel):
@@ -48,7 +49,7 @@ def conversation(req: ChatRequest) -> tuple[str | None, list[dict]]:
         if m.role == "user":
             turns.append({"question": text_of(m)})
         elif m.role == "assistant" and turns and "answer" not in turns[-1]:
-            turns[-1]["answer"] = text_of(m).split("\n\n")[0]
+            turns[-1]["answer"] = text_of(m).split(PART)[0]
     if not turns:
         return None, []
     return turns[-1]["question"], turns[:-1][-HISTORY:]
@@ -66,7 +67,7 @@ def sources(result: dict) -> str:
         lines = [f"[{c['n']}] {c['title']}" + (f" ({where(c)})" if where(c) else "")
                  + f", {c.get('url') or c['doc']}: \u201c{c['quote']}\u201d" for c in result["citations"]]
         parts.append("Sources:\n\n" + "\n\n".join(lines))
-    return "".join(f"\n\n{p}" for p in parts)
+    return "".join(PART + p for p in parts)
 
 
 def reply(result: dict) -> str:
