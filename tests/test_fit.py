@@ -63,10 +63,11 @@ def test_the_rankers_trees_score_as_the_fitted_model_does():
     assert boosted(trees, X[y == 1]).mean() > boosted(trees, X[y == 0]).mean()
 
 
-def test_the_shipped_scorer_ranks_with_trees_and_a_fit_may_leave_them_out(corpus_env, questions, tmp_path):
+def test_the_shipped_scorer_is_the_weighted_sum_and_a_fit_may_add_trees(corpus_env, questions, tmp_path):
     got = json.loads((Path(fit.__file__).parent / "data" / "scorer.json").read_text())
-    assert got["boost"]["trees"] and got["boost"]["depth"] == fit.BOOST["max_depth"]
+    assert got["boost"] == {} and set(got["weights"]) == set(NAMES)
     path, _ = questions
     out = tmp_path / "scorer.json"
-    assert fit.main([str(path), "--out", str(out), "--trees", "0"]) == 0
-    assert json.loads(out.read_text())["boost"] == {}
+    assert fit.main([str(path), "--out", str(out), "--trees", "20"]) == 0
+    trees = json.loads(out.read_text())["boost"]
+    assert len(trees["trees"]) == 20 and trees["depth"] == fit.BOOST["max_depth"]
