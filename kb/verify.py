@@ -28,6 +28,7 @@ INSTRUCTION_RE = re.compile(
     r"\b(?:must|should|shall|say|answer|respond|reply|tell)\b", re.I | re.S)
 NEGATION_RE = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|without|unless|prohibit\w*|forbid\w*)\b"
                          r"|n['’]t\b", re.I)
+NOT_RE = re.compile(r"\s+not\b|n['’]t\b", re.I)  # the 'not' put into a sentence to deny it
 ANSWER_WORDS_RE = re.compile(r"\b(?:yes|no|not|never|always|true|false|correct|incorrect|only)\b", re.I)
 FACT_RE = re.compile(r"\d+(?:[.,]\d+)*|\b(?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December)\b")
@@ -129,6 +130,11 @@ def support(claim: str, passage: Passage) -> Support:
     j = int(np.argmax(sims))
     k, cosine = fits[j], float(sims[j])
     if bool(NEGATION_RE.search(stmts[k])) != bool(NEGATION_RE.search(claim)) and not passage.copies(claim):
+        return Support(False, lexical, cosine, reason=f"[{passage.n}] says the opposite")
+    # A passage sentence with a 'not' put in says the opposite of it, even where another sentence
+    # of the passage says 'not' about something else ('These agencies are [not] mandated ...').
+    unsaid = NOT_RE.sub("", claim, count=1)
+    if unsaid != claim and passage.copies(unsaid) and not passage.copies(claim):
         return Support(False, lexical, cosine, reason=f"[{passage.n}] says the opposite")
     ok = lexical >= MIN_LEXICAL and cosine >= MIN_COSINE
     reason = "" if ok else f"[{passage.n}] does not support it (words {lexical:.2f}, meaning {cosine:.2f})"

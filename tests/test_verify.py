@@ -139,6 +139,20 @@ def test_a_claim_that_leaves_out_or_adds_a_negation_fails():
     assert not support("Agencies must not keep fixture pager records for audit.", p).ok
 
 
+def test_a_sentence_with_a_not_put_in_fails_though_another_sentence_says_not():
+    """'These agencies are not mandated ...' is not supported by a passage that says they are, even
+    where the next sentence says other agencies are not."""
+    from kb.verify import Passage, support
+
+    p = Passage(1, "FIXTURE. Fixture agencies are those of the fixture branch. These agencies are mandated to "
+                   "use the fixture contract for fixture pager service. Exempt fixture agencies are not "
+                   "mandated to use the fixture contract for fixture pager service.", "fixture.md")
+    assert support("These agencies are mandated to use the fixture contract for fixture pager service.", p).ok
+    assert not support("These agencies are not mandated to use the fixture contract for fixture pager service.", p).ok
+    assert support("Exempt fixture agencies are not mandated to use the fixture contract for fixture pager "
+                   "service.", p).ok
+
+
 def test_text_that_addresses_a_model_never_supports_a_claim():
     from kb.verify import Passage, support
 
