@@ -52,16 +52,20 @@ class Passage:
         """Sentences that can support a claim (any that address a model are left out)."""
         return [s for s in sentences(self.text) if not INSTRUCTION_RE.search(s)]
 
-    def copies(self, claim: str) -> bool:
-        """Whether the claim is a passage sentence, or a run of words in one, copied as it stands."""
+    def copied_in(self, claim: str) -> int | None:
+        """The passage sentence the claim is, or a run of words of, copied as it stands (its index)."""
         words = words_of(claim)
         if len(words.split()) < 6:
-            return False
-        for s in map(words_of, self.statements):
+            return None
+        for k, s in enumerate(map(words_of, self.statements)):
             at = s.find(words)
             if at >= 0 and not NEGATION_RE.search(" ".join(s[:at].split()[-3:])):
-                return True  # a run that does not leave out a 'not' just before it
-        return False
+                return k  # a run that does not leave out a 'not' just before it
+        return None
+
+    def copies(self, claim: str) -> bool:
+        """Whether the claim is a passage sentence, or a run of words in one, copied as it stands."""
+        return self.copied_in(claim) is not None
 
     @cached_property
     def terms(self) -> set[str]:
@@ -128,13 +132,14 @@ def support(claim: str, passage: Passage) -> Support:
         return Support(False, lexical, reason=f"{', '.join(sorted(need))} not in [{passage.n}]")
     sims = _vectors([stmts[k] for k in fits]) @ _vectors([claim])[0]
     j = int(np.argmax(sims))
+    # The sentence the claim is about: the one it copies once a 'not' put in is taken out ('These
+    # agencies are [not] mandated ...'), else the closest in meaning, which may be another sentence
+    # that says 'not' about something else.
+    unsaid = NOT_RE.sub("", claim, count=1)
+    was = passage.copied_in(unsaid) if unsaid != claim else None
+    j = fits.index(was) if was in fits else j
     k, cosine = fits[j], float(sims[j])
     if bool(NEGATION_RE.search(stmts[k])) != bool(NEGATION_RE.search(claim)) and not passage.copies(claim):
-        return Support(False, lexical, cosine, reason=f"[{passage.n}] says the opposite")
-    # A passage sentence with a 'not' put in says the opposite of it, even where another sentence
-    # of the passage says 'not' about something else ('These agencies are [not] mandated ...').
-    unsaid = NOT_RE.sub("", claim, count=1)
-    if unsaid != claim and passage.copies(unsaid) and not passage.copies(claim):
         return Support(False, lexical, cosine, reason=f"[{passage.n}] says the opposite")
     ok = lexical >= MIN_LEXICAL and cosine >= MIN_COSINE
     reason = "" if ok else f"[{passage.n}] does not support it (words {lexical:.2f}, meaning {cosine:.2f})"
