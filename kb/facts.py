@@ -38,6 +38,9 @@ HOLDS = {
     "place": re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+"),
     "name": re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"),  # checked further in holds()
 }
+# A word between 'what' and what it asks for that is not a verb or a pronoun ('what new rates', not
+# 'what does revenue' or 'what it charges').
+_NOT_AUX = r"(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|it|they|we|you|he|she|i|if|happens?|about)\b)"
 # How a question asks for each kind (the first that matches decides; order matters).
 ASKS = [
     ("email", re.compile(r"\be-?mail\b(?! .*\bphone)", re.I)),
@@ -46,24 +49,42 @@ ASKS = [
     ("address", re.compile(r"\b(?:mailing |street |physical |postal )?address\b|\bwhere\b.*\bmail(?:ed)?\b", re.I)),
     ("contract", re.compile(r"\b(?:contract|agreement) (?:number|no\b|#|id)", re.I)),
     ("percent", re.compile(r"\bpercent(?:age)?\b|%", re.I)),
-    ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|is|are|does|do|will|must|should|can|has|had)|since when|in what year|"
+    # A date is asked of something that happened or will happen ('when did ...', 'since when', 'what
+    # year', 'when does it expire'); 'when must we submit ...' or 'when does a center have to ...'
+    # asks for a condition or a point in a process ('prior to purchasing'), which no date need state.
+    ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
                         r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
-                        r"\bwhen (?:did|was|were|will|does)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
-                        r"award|enact|sign|creat|establish|end|expire|available|launch|issue)|"
+                        r"\bwhen (?:did|was|were|will|does|do|is|are|must|should)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
+                        r"award|enact|sign|creat|establish|end|expire|available|launch|issue|due|complet|finish)|"
                         r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),
-    ("span", re.compile(rf"\bhow (?:soon|far in advance)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
+    ("span", re.compile(rf"\bhow (?:soon|far in advance|far ahead|much ahead)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
                         rf"\bhow many {UNIT}\b|\bdeadline\b|\bby when\b|\btime (?:limit|frame)\b|\bwithin how\b|"
                         rf"\bturnaround\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("frequency", re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", re.I)),
     ("quantity", re.compile(r"\b(?:speed|bandwidth|capacity|throughput|data cap|storage)\b", re.I)),
-    ("money", re.compile(r"\bhow much\b(?! of\b)|\$|\b(?:price|prices|pricing|cost|costs|fee|fees|fine|fines|penalty|penalties|"
-                         r"salary|salaries|wage|budget|dollar|dollars|amount|charge for|threshold|rate for|monthly rate|"
-                         r"per month|per minute|pay (?:for|per)|balance|spending limit|maximum amount|max amount)\b", re.I)),
+    # An amount is asked when the question's own head asks for one ('how much', 'what fine',
+    # 'the cost of', 'per month'); a mention of costs or prices about something else ('on what cost
+    # basis', 'where can I look up the prices', 'keeping costs down') asks for no amount.
+    ("money", re.compile(r"\bhow much\b(?!\s+(?:of|time|notice|warning|lead time|advance|in advance|earlier|sooner|longer)\b)|\$|"
+                         rf"\bwhat(?:'s|’s|s| is| are| was| were)?\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:{_NOT_AUX}[\w'’-]+\s+){{0,4}}?"
+                         r"(?:price|prices|pricing|cost|costs|fee|fees|fine|fines|penalty|penalties|salary|salaries|wage|wages|"
+                         r"amount|charge|charges|rate|rates|budget|balance|spending limit|threshold)\b"
+                         r"(?!\s+(?:basis|methodology|structure|model|schedule|recovery|allocation|plan|center|letter)\b)|"
+                         r"\bwhat (?:do|does|did|will|would) (?!.*\bbased on\b)(?:[\w'’-]+\s+){1,5}?(?:cost|(?<!in )charge|pay)\b|"
+                         r"\b(?:price|cost|fee|fine|penalty|amount|spending limit|salary|budget)\s+(?:of|for|per)\b|"
+                         r"\bper (?:month|minute|line|year|hour|call|device|user)\b|\b(?:monthly|annual|yearly) (?:rate|fee|cost|charge)\b|"
+                         r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b", re.I)),
     ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
     ("form", re.compile(r"\b(?:which|what) (?:\w+ ){0,2}forms?\b|\bform (?:number|no\b|#)", re.I)),
-    ("name", re.compile(r"\b(?:what is|what's|who is|whats) (?:the )?name of\b|\bwho is the (?:current )?(?:director|chief|head|"
-                        r"secretary|deputy director|manager)\b|\bnamed?\b", re.I)),
+    # A person's name: 'who is the current director', 'the name of the chief'. The name of a law, a
+    # program or a contract ('the official name of the state law') is not a person's.
+    ("name", re.compile(r"(?:\b(?:what is|what's|what’s|whats|who is|who's)\s+(?:the\s+)?|^\s*)name of\s+(?:the\s+|our\s+|their\s+|its\s+)?"
+                        r"(?:[\w'’-]+\s+){0,3}?(?:director|chief|head|secretary|deputy|manager|person|officer|"
+                        r"attorney|representative|contact|governor|author|chair|member|supervisor|administrator)|"
+                        r"\bwho is the (?:current )?(?:director|chief|head|secretary|deputy director|manager)\b|"
+                        r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
+                        r"\b(?:his|her|their|person['’]s) name\b", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
                        r"contractor|contractors|firm|firms|supplier|suppliers)\b", re.I)),
     ("destination", re.compile(r"^\s*(?:where|to whom|to what office)\b.*\b(?:send|sent|submit|submitted|mail|mailed|"

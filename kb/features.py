@@ -27,6 +27,7 @@ LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
 TRAIL_RE = re.compile(r"\s(?:>>|»)\s")
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,9}\b")  # a run of capitals: an acronym, when the documents define it
+CAPS_RUN_RE = re.compile(r"(?:\b[A-Z][A-Z&'’]+\b[\s,:;-]+){3,}\b[A-Z][A-Z&'’]+\b")  # four words in capitals in a row
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
@@ -94,10 +95,23 @@ def prose(text: str, known) -> float:
         score -= 0.15
         if not VERB_RE.search(text.lower()):  # (lowered: 'INTRODUCED BY ...' has a verb)
             score -= 0.2  # no verb and no full stop: a heading ('Radio Installation, Modification, and Maintenance')
+    if _title_line(words, text):
+        score -= 0.3  # a heading in title case ('Telephone Service in Private Residences or Vehicles')
+    if CAPS_RUN_RE.search(text):
+        score -= 0.3  # a letterhead or form label ('BILL ANALYSIS ... ASSEMBLY COMMITTEE ON UTILITIES AND COMMERCE')
     codes = sum(len(m) for m in CODE_RE.findall(text))
     if codes > 0.5 * len(text):
         score -= 0.5  # mostly an identifier ('ADD-CON-ITD-9-14-21-...', '0250-101-0001')
     return max(0.0, min(1.0, score))
+
+
+def _title_line(words: list[str], text: str) -> bool:
+    """A line whose longer words all start with a capital and that ends without a stop: a heading.
+    A line with a word in capitals ('INTRODUCED BY Assembly Members ...') is a dateline, read as a statement."""
+    long = [w for w in words if len(w) >= 4]
+    if not long or any(w.isupper() for w in long) or text.rstrip().endswith((".", ":", ";", ")", "”", '"', "?")):
+        return False
+    return sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
 def _fact_line(text: str) -> bool:
@@ -151,6 +165,21 @@ def spelled_out(text: str, acronyms: dict[str, str]) -> str:
     return ACRONYM_RE.sub(add, text)
 
 
+def sentence_stems(idx: Index):
+    """The stems of a sentence, with the full names of the acronyms it uses ('designate one CATR'
+    holds 'chief', 'agency', 'telecommunications', 'representative'), each worked out once per
+    index generation: a question in the policy's full words then covers a sentence in its acronyms."""
+    cache = idx.memo("sentence-stems", dict)
+    acronyms = lexicon.for_index(idx)[0].acronyms
+
+    def stems(text: str) -> set[str]:
+        got = cache.get(text)
+        if got is None:
+            got = cache[text] = frozenset(tokens(spelled_out(text, acronyms)))
+        return set(got)
+    return stems
+
+
 def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     """Embeddings of passage sentences (acronyms spelled out), each worked out once per index generation."""
     cache = idx.memo("sentence-vectors", dict)
@@ -198,17 +227,18 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
         per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
+    stems = sentence_stems(idx)
     for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
-        own = set(toks)
-        novelty = len(own - qset) / len(own) if own else 0.0
+        novelty = len(set(toks) - qset) / len(set(toks)) if toks else 0.0
+        own = stems(s)
         if ANAPHOR_RE.match(s) and k > 0:  # 'These agencies ...' is read with what it points back to
-            own |= set(tokens(sents[k - 1]))
+            own |= stems(sents[k - 1])
         window = " ".join(sents[max(0, k - 1):k + 2])
         window_match = soft.match(window)
-        near = own | set(tokens(" ".join(sents[j] for j in (k - 1, k + 1) if 0 <= j < len(sents))))
+        near = own.union(*(stems(sents[j]) for j in (k - 1, k + 1) if 0 <= j < len(sents)))
         kind_own = facts.holds(q.fact.kind, s, q.asked)
         fact_at = None if kind_own else next(
             (j for j in (k + 1, k - 1) if 0 <= j < len(sents) and facts.holds(q.fact.kind, sents[j], q.asked)

@@ -19,6 +19,25 @@ def test_the_kind_of_fact_and_what_it_is_of():
     assert facts.asked("When departments pay for services, what fund gets the money?").kind != "date"
 
 
+def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions():
+    # Words of a kind that the question only mentions ask for no fact of that kind ...
+    assert facts.asked("What's the official name of the state law on public safety radio?").kind is None
+    assert facts.asked("Should each division name its own telecom representative?").kind is None
+    assert facts.asked("Under SAM 6780, on what cost basis does the data center operate?").kind is None
+    assert facts.asked("Where can I look up the prices the data center charges us?").kind is None
+    assert facts.asked("Besides keeping costs down, what else did the program promise?").kind is None
+    assert facts.asked("When must an agency submit its exemption request?").kind is None  # 'prior to purchasing'
+    # ... while a question whose own head asks for it still does.
+    assert facts.asked("whats the fine if we skip calnet w/o exemption").kind == "money"
+    assert facts.asked("What did the original CALNET system cost the state?").kind == "money"
+    assert facts.asked("What do they charge per line each month?").kind == "money"
+    assert facts.asked("What new rates did the department adopt?").kind == "money"
+    assert facts.asked("When does the contract expire?").kind == "date"
+    assert facts.asked("When must the rate reassessment be completed?").kind == "date"
+    assert facts.asked("Who is the current deputy director of the office?").kind == "name"
+    assert facts.asked("What is the name of the OAL reference attorney?").kind == "name"
+
+
 def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
     assert facts.holds("count", "The board shall consist of 13 members.")
     assert not facts.holds("count", "as provided in Section 18500 of Part 2")  # section numbers count nothing

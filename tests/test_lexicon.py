@@ -50,3 +50,8 @@ def test_a_sentence_using_a_defined_acronym_is_read_with_its_full_name(corpus_kb
     bare = np.asarray(embed.embed(["Each State agency should designate one CATR."])[0])
     read = features.sentence_vectors(idx, ["Each State agency should designate one CATR."])[0]
     assert float(read @ question) > float(bare @ question) + 0.05
+
+
+def test_a_sentence_in_acronyms_holds_the_words_they_stand_for(corpus_kb):
+    stems = features.sentence_stems(corpus_kb.index())("Each State agency should designate one CATR.")
+    assert {"chief", "telecommun", "repres"} <= stems
