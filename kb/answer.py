@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import embed, features, index as index_mod, lexicon, readers, routes, scorer, select, thread, versions
+from . import embed, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
 from .compose import abstain_text, compose, coverage, nearest_records
 from .config import Settings, get_settings
 from .guide import guidance
@@ -122,6 +122,14 @@ class KnowledgeBase:
         outside = not q.in_field and not ret.routed_sections and \
             max((h.dense for h in ret.hits), default=0.0) < a.field_dense
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
+        # A follow-up is read beside the passages the answer before it quoted.
+        quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns and not outside else []
+        revised = None if outside else revisions.answer(idx, q, ret, quoted)
+        if revised:  # 'when was SAM 8422.106 last revised?': the section's own revision note
+            _, cites = compose([c for _, c in revised], version_of)
+            text = "; ".join(f"{claim} [{n}]" for n, (claim, _) in enumerate(revised, 1)) + "."
+            guide = guidance(self, idx, q, ret, cites, path)
+            return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, [], path)
         if outside:
             chosen, cands = [], []
         elif q.ref_only and ret.routed_sections:
@@ -130,8 +138,6 @@ class KnowledgeBase:
             cands = []
         else:
             _, speller = lexicon.for_index(idx)
-            # A follow-up is read beside the passages the answer before it quoted.
-            quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns else []
             pool = quoted + [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)

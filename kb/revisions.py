@@ -1,0 +1,74 @@
+"""A section's own revision note ('(Revised: 10/2020)', '(New: 07/2023)'): what 'when was SAM 8422.106 last revised?' asks."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from . import features, versions
+from .retrieve import Hit, section_rows
+from .text import sentences
+
+# The note a manual prints under a section's heading: '(Revised: 10/2020)', '(New: 07/2023)', '(Revised 09/02, 03/03)'.
+DATE = r"\d{1,2}/\d{2,4}"
+MARK_RE = re.compile(rf"\(\s*(New|Revised|Rev\.?)\s*:?\s*({DATE}(?:\s*,\s*{DATE})*)\s*\)", re.I)
+# A question about when a section was revised or added ...
+CHANGED_RE = re.compile(r"\b(?:revis(?:ed|ion|ions)|last updated?|updated|update date|added|new section|new as of|"
+                        r"(?:is|was) (?:it|that|this|the (?:section|rule|policy)) (?:a )?new|new one|go in|went in|"
+                        r"on the books)\b", re.I)
+WHEN_RE = re.compile(r"\b(?:when|what date|date|as of when|how recent|recent|current)\b", re.I)
+# ... of a section: named, pointed back to, or called a section, rule or policy.
+SECTION_WORD_RE = re.compile(r"\b(?:section|sam|stmm|rule|policy|chapter|it|that|this)\b", re.I)
+
+
+def asks(question: str) -> bool:
+    """Whether a question asks when a section was last revised or added."""
+    return bool(CHANGED_RE.search(question) and WHEN_RE.search(question) and SECTION_WORD_RE.search(question))
+
+
+def mark(text: str) -> re.Match | None:
+    """The revision note a passage holds, if any."""
+    return MARK_RE.search(text)
+
+
+def answer(idx, q, ret, thread: list[int]) -> list[tuple[str, features.Candidate]] | None:
+    """For a question about when a section was revised: claims, each with the passage sentence
+    holding the note that supports it, for the section the question names, else the one the answer
+    before a follow-up quoted, else one of the best three passages; the note of the version the
+    question's time asks for (the current text by default) first, then an older text's. None when
+    no such section has a note."""
+    if not asks(q.fixed):
+        return None
+    sections = list(ret.routed_sections)
+    sections += [idx.records[i].section for i in thread]
+    sections += [h.record.section for h in ret.hits[:3]] if not sections else []
+    vers = versions.of_index(idx)
+    for section in dict.fromkeys(s for s in sections if s):
+        rows = section_rows(idx, section)
+        fit = [i for i in rows if versions.fits(vers[i], q.when, versions.years(idx, section))]
+        noted = [n for n in (_noted(idx, ret, i) for i in fit) if n]
+        if not noted:
+            continue
+        kind, dates, c = noted[0]
+        rec = c.hit.record
+        name = f"{section} ({rec.heading})" if rec.heading else section
+        out = [(f"{name} was added as a new section in {dates[-1]}" if kind == "new"
+                else f"{name} was last revised in {dates[-1]}", c)]
+        if q.when in (None, "now"):
+            older = [n for n in (_noted(idx, ret, i) for i in rows if i not in fit) if n]
+            out += [(f"an earlier text of it in the index is marked {o[0]} {', '.join(o[1])}", o[2]) for o in older[:1]]
+        return out
+    return None
+
+
+def _noted(idx, ret, i: int) -> tuple[str, list[str], features.Candidate] | None:
+    """(new or revised, its dates, the sentence holding it) for a passage with a revision note."""
+    rec = idx.records[i]
+    sents = sentences(rec.text)
+    k = next((k for k, s in enumerate(sents) if mark(s)), None)
+    if k is None:
+        return None
+    m = mark(sents[k])
+    hit = next((h for h in ret.hits if h.i == i), None) or Hit(i, rec, 0.0, routed=True)
+    cand = features.Candidate(hit, k, sents[k], np.zeros(len(features.NAMES), dtype=np.float32))
+    return ("new" if m.group(1).lower() == "new" else "revised"), re.split(r"\s*,\s*", m.group(2)), cand
