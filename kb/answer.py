@@ -142,7 +142,7 @@ class KnowledgeBase:
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
-                                                     quoted), a)
+                                                     quoted, thread.said(turns[-1].get("answer")) if quoted else []), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \

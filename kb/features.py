@@ -19,7 +19,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
-         "number_gap", "thread", "thread_doc"]
+         "number_gap", "thread", "thread_doc", "said"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -114,6 +114,11 @@ def _title_line(words: list[str], text: str) -> bool:
     return sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
+def _key(sentence: str) -> str:
+    """A sentence's words, for telling whether an earlier answer quoted it."""
+    return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))[:120]
+
+
 def _fact_line(text: str) -> bool:
     """A short line that is only a fact (a dateline 'FEBRUARY 19, 2010', a number to call): read
     with the sentence above it, though it is not prose by itself."""
@@ -191,10 +196,10 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
 
 
 def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[str], known,
-               wvec=None, thread: list[int] = ()) -> list[Candidate]:
+               wvec=None, thread: list[int] = (), said: list[str] = ()) -> list[Candidate]:
     """Every sentence of the given passages, with its features (`wvec`: the question in the
     documents' words, when that differs from the question; `thread`: the passages the answer
-    before a follow-up quoted)."""
+    before a follow-up quoted; `said`: the sentences it quoted, which a follow-up asks beyond)."""
     w = weights(idx, q)
     focus = [t for t in q.fact.focus if idx.df.get(t) or q.alts.get(t)] or q.fact.focus
     fw = {t: 1.0 for t in focus}
@@ -228,6 +233,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
+    said_keys = {_key(t) for t in said}
     for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
@@ -257,6 +263,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
-             1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0]
+             1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
+             1.0 if said_keys and _key(s) in said_keys else 0.0]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out

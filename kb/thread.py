@@ -20,6 +20,12 @@ def quoted(answer: str | None) -> list[str]:
     return cited or NEAREST_RE.findall(answer or "")
 
 
+def said(answer: str | None) -> list[str]:
+    """The sentences an earlier answer quoted with a citation (not what an abstention quotes as
+    nearest): what a follow-up already has, and asks beyond."""
+    return [body(s) for s in split((answer or "")[:MAX_CHARS]) if markers(s) and body(s)][:MAX_QUOTES]
+
+
 def rows(idx, answer: str | None) -> list[int]:
     """Positions of the passages that hold the sentences an earlier answer quoted, in the order
     the answer quoted them (an LLM's own wording, which no passage holds, finds none)."""
