@@ -16,8 +16,7 @@ def quoted(answer: str | None) -> list[str]:
     """The sentences of an answer that carry a citation marker ([n]), without their markers: what
     an answer quoted; for an abstention ('the documents don't state ...'), the sentences it quotes
     as nearest to the question."""
-    cited = [body(s) for s in split(answer or "") if markers(s) and body(s)]
-    return cited or NEAREST_RE.findall(answer or "")
+    return said(answer) or NEAREST_RE.findall((answer or "")[:MAX_CHARS])
 
 
 def said(answer: str | None) -> list[str]:
