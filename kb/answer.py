@@ -142,7 +142,8 @@ class KnowledgeBase:
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
-                                                     quoted, thread.said(turns[-1].get("answer")) if quoted else []), a)
+                                                     quoted, thread.said(turns[-1].get("answer")) if quoted else [],
+                                                     _asking_vector(q)), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \
@@ -166,6 +167,13 @@ class KnowledgeBase:
         text, cites = compose(chosen, version_of)
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
+
+
+def _asking_vector(q: Question):
+    """The vector of the sentence that asks alone, when the question holds more than it (a
+    preamble, the conversation before a follow-up); None when it is the whole question."""
+    whole = f"{q.fixed} {q.context}".strip()
+    return embed.embed_query(q.asked[:2000]) if q.asked and q.asked.strip() != whole else None
 
 
 def reader_for(settings: Settings):

@@ -127,8 +127,25 @@ def asked(question: str) -> Asked:
     kind = next((k for k, pat in ASKS if pat.search(question)), None)
     own = [t for t in tokens(question) if t not in KIND_WORDS and t not in GENERIC]
     focus, phrase = _head(question)
-    focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or [t for t in own if not t.isdigit()][:3]
+    focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or _asking_words(question) \
+        or [t for t in own if not t.isdigit()][:3]
     return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind))
+
+
+WH_RE = re.compile(r"\b(?:who|whom|what|when|where|which|how|why)\b", re.I)
+FILLER = set(tokens("actually really exactly just even still ever also basically supposed"))
+
+
+def _asking_words(question: str) -> list[str]:
+    """With no head word to go by, the words of the clause that asks, after its question word
+    ('According to the Lodi staff report, when did it become available?' -> becom, avail), not
+    the first words of the question, which are often a preamble."""
+    found = list(WH_RE.finditer(question))
+    if not found:
+        return []
+    got = [t for t in tokens(question[found[-1].end():]) if t not in KIND_WORDS and t not in GENERIC
+           and t not in FILLER and not t.isdigit()]
+    return got[:3]
 
 
 # What an amount, a count or a number asked for is of: a sentence that answers must name it.

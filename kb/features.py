@@ -19,7 +19,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
-         "number_gap", "thread", "thread_doc", "said"]
+         "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -195,10 +195,23 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
 
 
+def _window_sims(vecs: np.ndarray, starts: dict[int, int], rows, qvec: np.ndarray) -> np.ndarray:
+    """Closeness of the question to each sentence read with its neighbours (the mean of the three
+    sentences' vectors): a fact split over two sentences is close as a pair."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    for n, (hit, k, _, sents) in enumerate(rows):
+        lo = starts[hit.i] + max(0, k - 1)
+        hi = starts[hit.i] + min(len(sents), k + 2)
+        v = vecs[lo:hi].mean(axis=0)
+        out[n] = float(v @ qvec) / (float(np.linalg.norm(v)) or 1.0)
+    return out
+
+
 def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[str], known,
-               wvec=None, thread: list[int] = (), said: list[str] = ()) -> list[Candidate]:
+               wvec=None, thread: list[int] = (), said: list[str] = (), avec=None) -> list[Candidate]:
     """Every sentence of the given passages, with its features (`wvec`: the question in the
-    documents' words, when that differs from the question; `thread`: the passages the answer
+    documents' words, when that differs from the question; `avec`: the sentence that asks alone,
+    when the question has more than it; `thread`: the passages the answer
     before a follow-up quoted; `said`: the sentences it quoted, which a follow-up asks beyond)."""
     w = weights(idx, q)
     focus = [t for t in q.fact.focus if idx.df.get(t) or q.alts.get(t)] or q.fact.focus
@@ -211,14 +224,18 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     thread_docs = {idx.records[i].doc for i in thread}
     out: list[Candidate] = []
     rows: list[tuple[Hit, int, str, list[str]]] = []
+    starts: dict[int, int] = {}  # each passage's first row
     for hit in hits:
         sents = sentences(hit.record.text)
+        starts[hit.i] = len(rows)
         rows.extend((hit, k, s, sents) for k, s in enumerate(sents))
     if not rows:
         return []
     vecs = sentence_vectors(idx, [r[2] for r in rows])
     sims = vecs @ np.asarray(qvec, dtype=np.float32)
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
+    asims = vecs @ np.asarray(avec, dtype=np.float32) if avec is not None else sims
+    wins = _window_sims(vecs, starts, rows, np.asarray(qvec, dtype=np.float32))
     qpairs = bigrams(q.terms)
     soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t), lambda t: bool(idx.df.get(t)))
     asked_numbers = numbers(q.asked)
@@ -234,7 +251,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
-    for (hit, k, s, sents), sim, wsim in zip(rows, sims, wsims):
+    for (hit, k, s, sents), sim, wsim, asim, win in zip(rows, sims, wsims, asims, wins):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
@@ -264,6 +281,6 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
-             1.0 if said_keys and _key(s) in said_keys else 0.0]
+             1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
     return out

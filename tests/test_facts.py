@@ -19,6 +19,13 @@ def test_the_kind_of_fact_and_what_it_is_of():
     assert facts.asked("When departments pay for services, what fund gets the money?").kind != "date"
 
 
+def test_what_is_asked_about_comes_from_the_clause_that_asks_not_a_preamble():
+    # A sentence must name something of what is asked about before it may answer a date; the
+    # preamble ('going by last year's council memo') names where the asker read it, not what.
+    got = facts.asked("Going by last year's council memo, when did the new contract become effective?")
+    assert "effect" in got.focus and not {"memo", "council"} & set(got.focus)
+
+
 def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions():
     # Words of a kind that the question only mentions ask for no fact of that kind ...
     assert facts.asked("What's the official name of the state law on public safety radio?").kind is None
