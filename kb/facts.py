@@ -54,6 +54,8 @@ ASKS = [
     # asks for a condition or a point in a process ('prior to purchasing'), which no date need state.
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
                         r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
+                        r"\bwhat (?:is|are|was|were) (?:the |its |their )?(?:\w+ ){0,4}?dates\b|"
+                        r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening) dates?\b|"
                         r"\bwhen (?:did|was|were|will|does|do|is|are|must|should)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
                         r"award|enact|sign|creat|establish|end|expire|available|launch|issue|due|complet|finish)|"
                         r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),

@@ -41,6 +41,8 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("What new rates did the department adopt?").kind == "money"
     assert facts.asked("When does the contract expire?").kind == "date"
     assert facts.asked("When must the rate reassessment be completed?").kind == "date"
+    assert facts.asked("What were the exact start and end dates?").kind == "date"
+    assert facts.asked("Where can I find the start and end dates of each contract?").kind is None  # a place to look
     assert facts.asked("Who is the current deputy director of the office?").kind == "name"
     assert facts.asked("What is the name of the OAL reference attorney?").kind == "name"
 
