@@ -135,7 +135,7 @@ def asked(question: str) -> Asked:
 
 
 WH_RE = re.compile(r"\b(?:who|whom|what|when|where|which|how|why)\b", re.I)
-FILLER = set(tokens("actually really exactly just even still ever also basically supposed"))
+FILLER = set(tokens("even still ever basically supposed"))  # plain-speech fillers the stopwords keep ("actually", "really" are stopwords)
 
 
 def _asking_words(question: str) -> list[str]:
