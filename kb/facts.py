@@ -114,6 +114,7 @@ class Asked:
     strict: bool = False  # a kind whose absence from a sentence means it does not answer
     phrase: str = ""  # the words of what it is about, as asked
     qualifier: list[str] = field(default_factory=list)  # what the amount or count is of ('fine', 'copies', 'fax')
+    needs: list[str] = field(default_factory=list)  # what else an answer must say (NEEDS: a bound, a consequence)
 
 
 STRICT = {"money", "percent", "duration", "frequency", "span", "date", "phone", "email", "address", "contract", "count", "name",
@@ -131,7 +132,8 @@ def asked(question: str) -> Asked:
     focus, phrase = _head(question)
     focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or _asking_words(question) \
         or [t for t in own if not t.isdigit()][:3]
-    return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind))
+    return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind),
+                 [name for name, (asks, _) in NEEDS.items() if asks.search(question)])
 
 
 WH_RE = re.compile(r"\b(?:who|whom|what|when|where|which|how|why)\b", re.I)
@@ -222,3 +224,29 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
     if kind == "duration" and HOLDS["date"].search(text):
         return True  # 'by July 1, 2025' answers 'by when'
     return bool(pat.search(text))
+
+
+# What a question can ask for beside a kind of fact, and what a sentence (read with its neighbours)
+# must then say. A maximum or a minimum is a bound, not any number: 'the CATR may appoint one or
+# more ATRs' does not state a maximum. What happens to those who do not comply is a consequence:
+# 'agencies are required to comply' does not state one.
+NEEDS = {
+    "bound": (re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|upper limit|lower limit|limit (?:on|to)|cap on|"
+                         r"no more than|how many\b.*\b(?:allowed|permitted))\b", re.I),
+              re.compile(r"\b(?:max(?:imum|imums|ima)?|min(?:imum|imums|ima)?|limit(?:s|ed)?|cap(?:s|ped)?|ceiling|up to|"
+                         r"no (?:more|fewer|less) than|not (?:to )?exceed(?:ing)?|exceed(?:s|ing)?|at (?:most|least)|"
+                         r"(?:more|fewer|less) than|or (?:above|higher|below|lower|greater|fewer|less)|unlimited|"
+                         r"any number)\b", re.I)),
+    "consequence": (re.compile(r"\b(?:penalt(?:y|ies)|sanction(?:s|ed)?|consequences?|punish\w*|disciplin\w*)\b|"
+                               r"\bwhat happens\b.*(?:\bnot\b|n['’]t\b|\bdont\b|\bfail|\bskip|\bignor|\bviolat|\bwithout\b|"
+                               r"\bmiss|\blate\b|\bbreak)|\b(?:get|be|are|is) in trouble\b", re.I),
+                    re.compile(r"\b(?:penalt(?:y|ies)|sanction\w*|consequen\w*|fine[sd]?|subject to|result(?:s|ed)? in|"
+                               r"liab(?:le|ility)|disciplin\w*|revo(?:ke|ked|cation)|terminat\w*|withh[eo]ld\w*|"
+                               r"suspen(?:d|ded|sion)|forfeit\w*|reject\w*|den(?:y|ied|ial)|disallow\w*|"
+                               r"misdemeanor|felony|punish\w*|(?:collected|recovered|reimbursed) from)\b", re.I)),
+}
+
+
+def meets(needs: list[str], text: str) -> bool:
+    """Whether a text says everything beside the kind of fact a question asks for (NEEDS)."""
+    return all(NEEDS[n][1].search(text) for n in needs)

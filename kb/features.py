@@ -42,6 +42,7 @@ class Candidate:
     text: str
     x: np.ndarray  # features, in NAMES order
     fact_at: int | None = None  # a neighbouring sentence that holds the fact asked for, if not this one
+    meets: bool = True  # it, read with its neighbours, says what else is asked (a bound, a consequence)
     score: float = 0.0  # the ranker's score (log-odds scale; kb/scorer.py)
 
     def f(self, name: str) -> float:
@@ -282,5 +283,6 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
              1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win)]
-        out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at))
+        out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
+                             not q.fact.needs or facts.meets(q.fact.needs, window)))
     return out

@@ -13,8 +13,9 @@ DEFINES = 0.6  # a sentence that plainly defines the term asked about ('X – ..
 def eligible(c: Candidate) -> bool:
     """A sentence may answer only if it reads as prose, comes from the version of its section the
     question's time asks for (the current text by default), and, when the question asks for a
-    kind of fact (an amount, a date, a number to call ...), it or its neighbour holds one."""
-    if c.f("prose") < MIN_PROSE or not c.f("version_fit"):
+    kind of fact (an amount, a date, a number to call ...), it or its neighbour holds one, and
+    says what else is asked (a maximum, what happens to those who do not comply)."""
+    if c.f("prose") < MIN_PROSE or not c.f("version_fit") or not c.meets:
         return False
     if c.f("kind_strict"):  # the kind of fact asked for, what the amount or count is of, and what it is about
         return bool(c.f("kind_near")) and c.f("qualifier") > 0 and c.f("focus_near") > 0

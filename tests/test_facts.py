@@ -56,6 +56,23 @@ def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
     assert facts.holds("phone", "call the office at (916) 323-6225")
 
 
+def test_a_maximum_or_a_consequence_must_be_stated_not_just_a_number_or_the_rule():
+    assert facts.asked("Is there a max number of ATRs a CATR can appoint?").needs == ["bound"]
+    assert facts.asked("What happens if we don't comply with the policy?").needs == ["consequence"]
+    assert facts.asked("Does the department at least get a chance to bid?").needs == []
+    assert facts.asked("What happens to unapproved charges on telephone statements?").needs == []
+    assert not facts.meets(["bound"], "The CATR may appoint one or more ATRs to assist.")
+    assert facts.meets(["bound"], "Is at the supervisor/manager level or above.")
+    assert facts.meets(["bound"], "An amount not to exceed $475,000.")
+    assert not facts.meets(["consequence"], "Agencies are required to comply with SAM 4985-4985.3.")
+    assert facts.meets(["consequence"], "Any unapproved charges will be collected from the employee.")
+
+
+def test_a_question_for_a_maximum_the_documents_do_not_state_is_not_answered(corpus_kb):
+    r = corpus_kb.ask("is there a max # of atrs a catr can appoint?")
+    assert r["status"] == "not_found" and "one or more" in r["answer"]  # the nearest sentence, labelled
+
+
 def test_an_unstated_fact_is_named_with_what_is_stated_nearby(corpus_kb):
     r = corpus_kb.ask("What fine does a department pay if it buys Required services outside CALNET without an exemption?")
     assert r["status"] == "not_found"
