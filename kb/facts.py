@@ -234,9 +234,8 @@ NEEDS = {
     "bound": (re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|upper limit|lower limit|limit (?:on|to)|cap on|"
                          r"no more than|how many\b.*\b(?:allowed|permitted))\b", re.I),
               re.compile(r"\b(?:max(?:imum|imums|ima)?|min(?:imum|imums|ima)?|limit(?:s|ed)?|cap(?:s|ped)?|ceiling|up to|"
-                         r"no (?:more|fewer|less) than|not (?:to )?exceed(?:ing)?|exceed(?:s|ing)?|at (?:most|least)|"
-                         r"(?:more|fewer|less) than|or (?:above|higher|below|lower|greater|fewer|less)|unlimited|"
-                         r"any number)\b", re.I)),
+                         r"exceed(?:s|ing)?|at (?:most|least)|(?:more|fewer|less) than|"
+                         r"or (?:above|higher|below|lower|greater|fewer|less)|unlimited|any number)\b", re.I)),
     "consequence": (re.compile(r"\b(?:penalt(?:y|ies)|sanction(?:s|ed)?|consequences?|punish\w*|disciplin\w*)\b|"
                                r"\bwhat happens\b.*(?:\bnot\b|n['’]t\b|\bdont\b|\bfail|\bskip|\bignor|\bviolat|\bwithout\b|"
                                r"\bmiss|\blate\b|\bbreak)|\b(?:get|be|are|is) in trouble\b", re.I),

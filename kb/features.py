@@ -284,5 +284,5 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
              1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
-                             not q.fact.needs or facts.meets(q.fact.needs, window)))
+                             facts.meets(q.fact.needs, window)))
     return out
