@@ -68,7 +68,7 @@ def abstain_text(status: str, idx, q=None, refs_absent=(), nearest=()) -> str:
     """What the knowledge base says when it does not answer: which fact the documents don't
     state, what they say nearest to it (labelled as not answering), and what they cover."""
     if status == "not_found":
-        lead = not_stated(q.fact.kind, q.fact.phrase) if q is not None and q.fact.kind else NOT_FOUND
+        lead = not_stated(q.fact.kind, q.fact.phrase, q.fact.needs) if q is not None else NOT_FOUND
     else:
         lead = OUT_OF_SCOPE
     if refs_absent:

@@ -11,11 +11,14 @@ KIND_NOUNS = {"money": "an amount", "percent": "a percentage", "duration": "a ti
               "contract": "a contract number", "count": "a number", "name": "a name", "place": "a place",
               "form": "a form", "span": "a time period", "quantity": "a quantity", "org": "a name",
               "destination": "where it goes", "frequency": "how often"}
+# What else a question can ask for (kb/facts.py NEEDS), named when the documents don't state it.
+NEED_NOUNS = {"bound": "a maximum or minimum", "consequence": "a penalty or consequence"}
 
 
-def not_stated(kind: str | None, about: str) -> str:
-    """'The documents in this knowledge base don't state an amount for "the fine".'"""
-    noun = KIND_NOUNS.get(kind or "")
+def not_stated(kind: str | None, about: str, needs: list[str] = ()) -> str:
+    """'The documents in this knowledge base don't state an amount for "the fine".' A question for
+    no kind of fact that asks for a bound or a consequence names that instead."""
+    noun = KIND_NOUNS.get(kind or "") or next((NEED_NOUNS[n] for n in needs if n in NEED_NOUNS), None)
     if not noun:
         return NOT_FOUND
     about = about.strip(" ?.,")
