@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import embed, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
+from . import adapter, embed, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
 from .compose import abstain_text, compose, coverage, nearest_records
 from .config import Settings, get_settings
 from .guide import guidance
@@ -36,6 +36,8 @@ class KnowledgeBase:
         # How answers are worded (kb/readers.py): extractive, or a verified LLM answer in LLM mode.
         self.reader = reader or reader_for(self.settings)
         self._index: index_mod.Index | None = None
+        # What moves the question's vector toward the documents' words (kb/adapter.py); None: as embedded.
+        self.adapter = adapter.load(self.settings.answer.adapter)
         self._lock = threading.Lock()
 
     def index(self) -> index_mod.Index:
@@ -77,13 +79,15 @@ class KnowledgeBase:
         """Ask the earlier questions in order as one conversation, then the question itself."""
         return self.ask(question, history=self.conversation(earlier))
 
-    def _retrieve(self, idx, q: Question, qvec, k: int):
+    def _retrieve(self, idx, q: Question, qvec, adapted, k: int):
         """Hybrid retrieval for an analysed question: its vector, the vector of its words in the
-        documents' words, BM25 over those words, the version its time asks for."""
+        documents' words, its vector adapted to them (kb/adapter.py), BM25 over those words, the
+        version its time asks for."""
         vers = versions.of_index(idx)
         worded = q.worded and embed.embed_query(q.worded[:2000])
         words = q.query != q.fixed and embed.embed_query(q.query[:2000])
-        ret = retrieve(idx, self.store, q.query, k=k, vector=qvec, phrase=q.subject, also=worded or None,
+        also = [v for v in (worded, adapted) if v]
+        ret = retrieve(idx, self.store, q.query, k=k, vector=qvec, phrase=q.subject, also=also,
                        prefer=lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section)))
         return ret, words
 
@@ -106,9 +110,10 @@ class KnowledgeBase:
             return done(_result(q, "not_found", f"{NOT_FOUND} The index is empty: add documents to "
                                                 "data/stmm/ and run `kb ingest`.", [], None, t0, t0))
         qvec = embed.embed_query(f"{q.fixed} {q.context}".strip()[:2000])
+        adapted = adapter.apply(self.adapter, qvec) if self.adapter is not None else None
         q.kind = "lookup" if q.ref_only else routes.kind(qvec)
         vers = versions.of_index(idx)
-        ret, words = self._retrieve(idx, q, qvec, k=10)
+        ret, words = self._retrieve(idx, q, qvec, adapted, k=10)
         t1 = time.perf_counter()
         a = self.settings.answer
         path, lead = None, 0.0
@@ -143,7 +148,7 @@ class KnowledgeBase:
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
                                                      quoted, thread.said(turns[-1].get("answer")) if quoted else [],
-                                                     _asking_vector(q)), a)
+                                                     _asking_vector(q), adapted), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \

@@ -19,7 +19,8 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "cover_passage", "cover_heading", "soft_sentence", "soft_near", "pairs", "novelty", "length", "focus_sentence", "focus_near",
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
-         "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window"]
+         "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window", "adapted_sentence",
+         "adapted_window"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -209,10 +210,11 @@ def _window_sims(vecs: np.ndarray, starts: dict[int, int], rows, qvec: np.ndarra
 
 
 def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[str], known,
-               wvec=None, thread: list[int] = (), said: list[str] = (), avec=None) -> list[Candidate]:
+               wvec=None, thread: list[int] = (), said: list[str] = (), avec=None, adapted=None) -> list[Candidate]:
     """Every sentence of the given passages, with its features (`wvec`: the question in the
     documents' words, when that differs from the question; `avec`: the sentence that asks alone,
-    when the question has more than it; `thread`: the passages the answer
+    when the question has more than it; `adapted`: the question's vector moved toward the
+    documents' words by the fitted adapter (kb/adapter.py), when there is one; `thread`: the passages the answer
     before a follow-up quoted; `said`: the sentences it quoted, which a follow-up asks beyond)."""
     w = weights(idx, q)
     focus = [t for t in q.fact.focus if idx.df.get(t) or q.alts.get(t)] or q.fact.focus
@@ -237,6 +239,11 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
     asims = vecs @ np.asarray(avec, dtype=np.float32) if avec is not None else sims
     wins = _window_sims(vecs, starts, rows, np.asarray(qvec, dtype=np.float32))
+    if adapted is not None:
+        adapted = np.asarray(adapted, dtype=np.float32)
+        asims_adapted, wins_adapted = vecs @ adapted, _window_sims(vecs, starts, rows, adapted)
+    else:
+        asims_adapted, wins_adapted = sims, wins
     qpairs = bigrams(q.terms)
     soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t), lambda t: bool(idx.df.get(t)))
     asked_numbers = numbers(q.asked)
@@ -252,7 +259,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
-    for (hit, k, s, sents), sim, wsim, asim, win in zip(rows, sims, wsims, asims, wins):
+    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin in zip(rows, sims, wsims, asims, wins, asims_adapted,
+                                                                    wins_adapted):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
@@ -282,7 +290,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
-             1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win)]
+             1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
                              facts.meets(q.fact.needs, window)))
     return out

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import routes
+from . import adapter, routes
 from .answer import KnowledgeBase
 from .config import FITTED, get_settings
 from .evaluate import check, earlier
 from .compose import compose
-from .features import NAMES
+from .features import NAMES, sentence_vectors
 from .scorer import DECIDE, confidence, evidence, rank, relative
 from .select import choose, eligible, path_fact, with_context
 
@@ -281,6 +281,28 @@ def cross_validate(questions, drafts, labels, base, C: float = 1.0,
     return passed, by_kind
 
 
+ADAPTER = ".adapter.npy"  # the question adapter is written beside the scorer: kb/data/scorer.adapter.npy
+
+
+def adapter_items(idx, drafts, labels) -> list[tuple]:
+    """What the adapter learns from: each question's vector (as embedded), its candidate sentences'
+    vectors and which of them answer; questions none of whose candidates answer teach nothing."""
+    out = []
+    for d, lab in zip(drafts, labels):
+        if d.vector is not None and d.candidates and any(lab):
+            out.append((np.asarray(d.vector, dtype=np.float32), sentence_vectors(idx, [c.text for c in d.candidates]),
+                        np.asarray(lab, dtype=bool)))
+    return out
+
+
+def labels_of(questions, drafts) -> list[list[int]]:
+    out = []
+    for q, d in zip(questions, drafts):
+        by_key = {(c.hit.i, c.k): c for c in d.candidates}
+        out.append([label(q, c, by_key) for c in d.candidates])
+    return out
+
+
 NUMBERS_RE = re.compile(r"\[\s*([-0-9.eE+,\s]+?)\s*\]")
 
 
@@ -298,6 +320,8 @@ def main(argv=None) -> int:
     ap.add_argument("--trees", type=int, default=TREES,
                     help=f"boosted trees of the ranker (default {TREES}: the weighted sum alone; "
                          f"{BOOST['n_estimators']} is the size tried)")
+    ap.add_argument("--no-adapter", action="store_true",
+                    help="embed questions as the model gives them (no adapter is fit or used)")
     ap.add_argument("--cv", action="store_true",
                     help="print the pass rate of a 5-fold cross-validation by family instead of writing a fit")
     a = ap.parse_args(argv)
@@ -305,22 +329,41 @@ def main(argv=None) -> int:
     questions = [json.loads(line) for p in a.questions for line in Path(p).read_text().splitlines() if line.strip()]
     settings = get_settings()
 
-    def drafts_with(answer):
+    def drafts_with(answer, adapters=None):
+        """Every question drafted under these settings; `adapters`, when given, is the adapter
+        matrix for each question (in cross-validation, one fit without the question's family)."""
         kb = KnowledgeBase(settings.model_copy(update={"answer": answer}))
         kb.warm()
-        # A follow-up is drafted after its conversation's earlier answers (which the fitted settings
-        # in use give), since it is read beside the passages they quoted.
-        return [kb.draft(q["question"], kb.conversation(earlier(q))) for q in questions]
+        out = []
+        for n, q in enumerate(questions):
+            if adapters is not None:
+                kb.adapter = adapters[n]
+            # A follow-up is drafted after its conversation's earlier answers (which the fitted settings
+            # in use give), since it is read beside the passages they quoted.
+            out.append(kb.draft(q["question"], kb.conversation(earlier(q))))
+        return out, kb.index()
 
-    # The paths first (from the questions' vectors alone), then every question drafted on them with
-    # the field gate open, so that the fit depends on the tuning questions, not on an earlier fit.
-    margin, bonus, right = fit_routes(questions, drafts_with(settings.answer))
-    base = settings.answer.model_copy(update={"route_margin": margin, "route_home_bonus": bonus, "field_dense": -1.0})
-    drafts = drafts_with(base)
-    labels = []
-    for q, d in zip(questions, drafts):
-        by_key = {(c.hit.i, c.k): c for c in d.candidates}
-        labels.append([label(q, c, by_key) for c in d.candidates])
+    # The paths first (from the questions' vectors alone), then the adapter from every question drafted
+    # as embedded, then every question drafted again with it, the field gate open, so that the fit
+    # depends on the tuning questions, not on an earlier fit.
+    plain = settings.answer.model_copy(update={"adapter": "", "field_dense": -1.0})
+    first, idx = drafts_with(plain)
+    margin, bonus, right = fit_routes(questions, first)
+    base = plain.model_copy(update={"route_margin": margin, "route_home_bonus": bonus})
+    if a.no_adapter:
+        drafts, _ = drafts_with(base)
+    elif a.cv:  # each question drafted with an adapter fit on the other folds' families
+        items_of = labels_of(questions, first)
+        fold = folds(questions)
+        fitted = [adapter.fit(adapter_items(idx, [d for d, f in zip(first, fold) if f != k],
+                                            [x for x, f in zip(items_of, fold) if f != k])) for k in range(FOLDS)]
+        drafts, _ = drafts_with(base, [fitted[f] for f in fold])
+    else:
+        name = adapter.save(adapter.fit(adapter_items(idx, first, labels_of(questions, first))),
+                            Path(a.out).with_suffix(ADAPTER))
+        base = base.model_copy(update={"adapter": name})
+        drafts, _ = drafts_with(base)
+    labels = labels_of(questions, drafts)
     if a.cv:
         passed, by_kind = cross_validate(questions, drafts, labels, base, a.C, a.trees)
         kinds = ", ".join(f"{k} {p}/{n}" for k, (p, n) in by_kind.items())
@@ -328,7 +371,7 @@ def main(argv=None) -> int:
         return 0
     answer, passed = fit_all(questions, drafts, labels, base, a.C, a.trees)
     field_dense = fit_field(questions, drafts, answer)
-    out = {"weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
+    out = {"adapter": answer.adapter, "weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
            "decide_bias": answer.decide_bias,
            "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
            "field_dense": field_dense,

@@ -49,11 +49,11 @@ def section_rows(index: Index, ref: str) -> list[int]:
 
 def retrieve(index: Index, store: Store, query: str, k: int = 10,
              vector: list[float] | None = None, phrase: str | None = None, prefer=None,
-             also: list[float] | None = None) -> Retrieval:
+             also: list[list[float]] = ()) -> Retrieval:
     """The k best chunks for a query: section references first, then fused dense + lexical,
-    with passages that hold `phrase` word for word (a term being defined) lifted; `also` is a
-    second question vector (the question in the documents' words) whose neighbours join the
-    fusion, while similarities stay those to `vector`. Of two copies
+    with passages that hold `phrase` word for word (a term being defined) lifted; `also` holds
+    other question vectors (the question in the documents' words, the question adapted to them)
+    whose neighbours join the fusion, while similarities stay those to `vector`. Of two copies
     of one passage (two publishers, two versions of a statute) one takes a place: the one
     `prefer(position)` accepts (the version the question's time asks for), else the better ranked."""
     refs = find_refs(query)
@@ -80,8 +80,8 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
         if i is not None:
             fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
             dense_sim[i] = sim
-    if also is not None and index.records:
-        for rank, (cid, _) in enumerate(store.query(also, DEPTH, index.fids)):
+    for other in also if index.records else ():
+        for rank, (cid, _) in enumerate(store.query(other, DEPTH, index.fids)):
             i = index.by_id.get(cid)
             if i is not None:
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)

@@ -37,6 +37,7 @@ def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(corpus_env, questions
     assert set(got["weights"]) == set(NAMES) and set(got["decide_weights"]) == set(DECIDE)
     assert got["cut"] in fit.CUTS and got["runner_up"] in fit.RUNNER_UPS
     assert got["fit"]["n_questions"] == len(questions[1])
+    assert got["adapter"] == str(tmp_path / "scorer.adapter.npy") and (tmp_path / "scorer.adapter.npy").exists()  # beside it
 
 
 def test_cross_validation_answers_each_question_once(corpus_env, questions, capsys):
