@@ -296,6 +296,7 @@ def adapter_items(idx, drafts, labels) -> list[tuple]:
 
 
 def labels_of(questions, drafts) -> list[list[int]]:
+    """Each draft's candidates labelled (see `label`), in their order."""
     out = []
     for q, d in zip(questions, drafts):
         by_key = {(c.hit.i, c.k): c for c in d.candidates}
