@@ -59,7 +59,8 @@ class AnswerSettings(BaseModel):
     route_home_bonus: float = Field(default_factory=lambda: _fitted("route_home_bonus", 0.03),
                                     description="added to a path's score when the best passages come from its sections")
     adapter: str = Field(default_factory=lambda: _fitted("adapter", ""),
-                         description="the question adapter `python -m kb.fit` wrote (kb/adapter.py): a file in kb/data or a full path; "
+                         description="the question adapter `python -m kb.fit` wrote (kb/adapter.py): a file in "
+                                     "kb/data or a full path; "
                                      "empty: questions are embedded as the model gives them")
     max_sentences: int = Field(3, description="sentences in an answer at most (with their context)")
     field_dense: float = Field(default_factory=lambda: _fitted("field_dense", 0.3),
