@@ -197,15 +197,14 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
 
 
-def _window_sims(vecs: np.ndarray, starts: dict[int, int], rows, qvec: np.ndarray) -> np.ndarray:
-    """Closeness of the question to each sentence read with its neighbours (the mean of the three
-    sentences' vectors): a fact split over two sentences is close as a pair."""
-    out = np.zeros(len(rows), dtype=np.float32)
+def _windows(vecs: np.ndarray, starts: dict[int, int], rows) -> np.ndarray:
+    """Each sentence read with its neighbours: the mean of the three sentences' vectors, unit
+    length, so that its dot product with a question vector is their closeness (a fact split over
+    two sentences is close as a pair)."""
+    out = np.zeros_like(vecs)
     for n, (hit, k, _, sents) in enumerate(rows):
-        lo = starts[hit.i] + max(0, k - 1)
-        hi = starts[hit.i] + min(len(sents), k + 2)
-        v = vecs[lo:hi].mean(axis=0)
-        out[n] = float(v @ qvec) / (float(np.linalg.norm(v)) or 1.0)
+        v = vecs[starts[hit.i] + max(0, k - 1):starts[hit.i] + min(len(sents), k + 2)].mean(axis=0)
+        out[n] = v / (float(np.linalg.norm(v)) or 1.0)
     return out
 
 
@@ -238,12 +237,13 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     sims = vecs @ np.asarray(qvec, dtype=np.float32)
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
     asims = vecs @ np.asarray(avec, dtype=np.float32) if avec is not None else sims
-    wins = _window_sims(vecs, starts, rows, np.asarray(qvec, dtype=np.float32))
+    windows = _windows(vecs, starts, rows)
+    wins = windows @ np.asarray(qvec, dtype=np.float32)
     if adapted is not None:
         adapted = np.asarray(adapted, dtype=np.float32)
-        asims_adapted, wins_adapted = vecs @ adapted, _window_sims(vecs, starts, rows, adapted)
+        adapted_sims, adapted_wins = vecs @ adapted, windows @ adapted
     else:
-        asims_adapted, wins_adapted = sims, wins
+        adapted_sims, adapted_wins = sims, wins
     qpairs = bigrams(q.terms)
     soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t), lambda t: bool(idx.df.get(t)))
     asked_numbers = numbers(q.asked)
@@ -259,8 +259,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
-    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin in zip(rows, sims, wsims, asims, wins, asims_adapted,
-                                                                    wins_adapted):
+    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin in zip(rows, sims, wsims, asims, wins, adapted_sims,
+                                                                    adapted_wins):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
