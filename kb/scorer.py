@@ -20,7 +20,14 @@ from .select import eligible, pick
 # Evidence about the best sentence that the decision model weighs.
 DECIDE = ["dense_sentence", "dense_words", "dense_passage", "bm25", "cover_near", "soft_sentence", "focus_near",
           "unknown", "in_field", "follow_up", "kind_strict", "route_home", "section_named", "on_path", "asks_how",
-          "gap_near", "number_gap", "top"]  # 'top': the ranker's score of that sentence
+          "gap_near", "number_gap", "top", "mean_gap", "margin"]
+# Read off the ranking rather than the sentence: 'top', the ranker's score of that sentence;
+# 'mean_gap', how far it stands above the mean of the question's eligible sentences; 'margin', how
+# far above the best sentence of any other passage (ALONE when no other passage has one). An answer
+# that stands out is likelier to be one, whatever words the question uses. Cross-validated by family
+# on the 948 tuning questions (identical drafts): 653 passed without the two, 671 with them, of
+# them plain wording 70 -> 77, with as many questions to abstain on answered.
+ALONE = 3.0  # the margin of a sentence with no rival passage, in units of the ranker's score
 
 
 def _vec(weights: dict[str, float], names: list[str]) -> np.ndarray:
@@ -87,7 +94,10 @@ def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None
     # A sentence and the neighbour that holds the fact it is about answer together: the pair is
     # as good as the better ranked of the two ('Publication ... is done by contacting OAL.' + the number).
     top = max([best.score] + [c.score for c in pool if c.hit.i == best.hit.i and c.fact_at == best.k])
-    return np.asarray([top if n == "top" else best.f(n) for n in DECIDE], dtype=np.float32)
+    rivals = [c.score for c in pool if c.hit.i != best.hit.i]
+    read = {"top": top, "mean_gap": top - float(np.mean([c.score for c in pool])),
+            "margin": top - max(rivals) if rivals else ALONE}
+    return np.asarray([read[n] if n in read else best.f(n) for n in DECIDE], dtype=np.float32)
 
 
 def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:
