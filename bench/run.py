@@ -14,7 +14,8 @@ from pathlib import Path
 from bench.corpus import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "bench" / "out" / "vendor"  # llama-index-readers-file, installed by `make bench`
+VENDOR = ROOT / "bench" / "out" / "vendor"
+NEEDED = ("kb-ingest", "kb-ask", "floor")  # the phases the table is made of  # llama-index-readers-file, installed by `make bench`
 
 
 def phase(name: str, log: Path, env: dict, **args) -> dict:
@@ -47,7 +48,9 @@ def run_size(pages: int, out: Path, stock: bool, only: list[str] | None = None,
     docs, questions, log = corpus / "docs", corpus / "questions.txt", work / "phases.log"
     saved = work / "results.json"
     r = json.loads(saved.read_text()) if only and saved.exists() else {}
-    want = (lambda name: name in only) if only else (lambda name: True)
+    # With --only, the phases the table needs that no earlier run saved run as well (a new machine has none).
+    missing = {n for n in NEEDED if n.replace("-", "_") not in r}
+    want = (lambda name: name in only or name in missing) if only else (lambda name: True)
     for d, name in (("kb-home", "kb-ingest"), ("stock-chroma", "stock-ingest")):
         if want(name):
             shutil.rmtree(work / d, ignore_errors=True)
