@@ -14,8 +14,8 @@ from pathlib import Path
 from bench.corpus import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-VENDOR = ROOT / "bench" / "out" / "vendor"
-NEEDED = ("kb-ingest", "kb-ask", "floor")  # the phases the table is made of  # llama-index-readers-file, installed by `make bench`
+VENDOR = ROOT / "bench" / "out" / "vendor"  # llama-index-readers-file, installed by `make bench`
+NEEDED = ("kb-ingest", "kb-ask", "floor")  # the phases the table is made of
 
 
 def phase(name: str, log: Path, env: dict, **args) -> dict:
