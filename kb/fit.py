@@ -43,10 +43,18 @@ def label(q: dict, c, by_key) -> int:
     return int(any(_norm(m) in text for m in q["mentions"]) if q["mentions"] else 1)
 
 
+def outside(d, answer) -> bool:
+    """The field gate (kb/answer.py): no word of the field in the question, and no passage as close
+    to it in meaning as `answer.field_dense`."""
+    return not d.in_field and max((h.dense for h in d.hits), default=0.0) < answer.field_dense
+
+
 def simulate(q: dict, d, answer) -> tuple[bool, bool]:
     """(passes, answered) for a question under these settings (look-ups keep the draft's result)."""
     if not d.candidates:
         return not check(q, d.result), d.result.get("status") == "answered"
+    if outside(d, answer):
+        return q["expect"] == "abstain", False
     ok = path_fact(d.candidates, bool(d.path)) or confidence(d.candidates, answer, on_path=bool(d.path)) >= answer.cut
     chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
     if chosen:
@@ -163,17 +171,13 @@ FIELD_DENSE = [round(x, 2) for x in np.arange(0.2, 0.61, 0.05)]
 
 def fit_field(questions, drafts, answer) -> float:
     """The closeness a question with no word of the field needs to be answered at all: the value
-    that costs least on the tuning questions without field words (off-topic ones above all)."""
+    that costs least on the tuning questions without field words (off-topic ones above all), as
+    answered by the decision model and cut in `answer` from rankings made without the question's
+    family (in-sample rankings answer too many of them confidently, and the gate comes out too low)."""
     best = None
     for t in FIELD_DENSE:
-        total = 0.0
-        for q, d in zip(questions, drafts):
-            if d.in_field or not d.candidates:
-                continue
-            if max((h.dense for h in d.hits), default=0.0) < t:
-                total += 1.0 if q["expect"] == "answer" else 0.0
-            else:
-                total += cost(q, d, answer)
+        gated = answer.model_copy(update={"field_dense": t})
+        total = sum(cost(q, d, gated) for q, d in zip(questions, drafts) if not d.in_field and d.candidates)
         if best is None or total <= best[0]:  # of equal costs the highest: precision first
             best = (total, t)
     return best[1]
@@ -255,6 +259,7 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
             if best is None or (total, -cut) < best[0]:
                 best = ((total, -cut), cut, ru)
     answer = answer.model_copy(update={"cut": best[1], "runner_up": best[2]})
+    answer = answer.model_copy(update={"field_dense": fit_field(questions, held_drafts, answer)})
     passed = sum(simulate(q, d, answer)[0] for q, d in zip(questions, held_drafts))
     return answer, passed
 
@@ -371,7 +376,7 @@ def main(argv=None) -> int:
         print(f"cross-validated: passed {passed}/{len(questions)} = {passed / len(questions):.0%} ({kinds})")
         return 0
     answer, passed = fit_all(questions, drafts, labels, base, a.C, a.trees)
-    field_dense = fit_field(questions, drafts, answer)
+    field_dense = answer.field_dense
     out = {"adapter": answer.adapter, "weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
            "decide_bias": answer.decide_bias,
            "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,

@@ -72,3 +72,19 @@ def test_the_shipped_scorer_is_the_weighted_sum_and_a_fit_may_add_trees(corpus_e
     assert fit.main([str(path), "--out", str(out), "--trees", "20"]) == 0
     trees = json.loads(out.read_text())["boost"]
     assert len(trees["trees"]) == 20 and trees["depth"] == fit.BOOST["max_depth"]
+
+
+def test_the_fits_simulation_closes_the_field_gate_as_the_answerer_does():
+    """A question with no word of the field and no passage as close as the gate asks is not answered:
+    an off-topic question passes, an answerable one fails, whatever its candidates would say."""
+    from types import SimpleNamespace
+
+    from kb.config import get_settings
+
+    far = SimpleNamespace(in_field=False, hits=[SimpleNamespace(dense=0.3)], candidates=[object()], result={}, path=None)
+    gate = get_settings().answer.model_copy(update={"field_dense": 0.4})
+    assert fit.outside(far, gate) and not fit.outside(far, gate.model_copy(update={"field_dense": 0.25}))
+    assert fit.simulate({"expect": "abstain"}, far, gate) == (True, False)
+    assert fit.simulate({"expect": "answer", "sources": ["x.md"], "mentions": []}, far, gate) == (False, False)
+    near = SimpleNamespace(**{**vars(far), "in_field": True})
+    assert not fit.outside(near, gate)  # a word of the field opens the gate
