@@ -173,7 +173,7 @@ def fit_field(questions, drafts, answer) -> float:
     """The closeness a question with no word of the field needs to be answered at all: the value
     that costs least on the tuning questions without field words (off-topic ones above all), as
     answered by the decision model and cut in `answer` from rankings made without the question's
-    family (in-sample rankings answer too many of them confidently, and the gate comes out too low)."""
+    family, as a new question would be (a ranker that has seen the question is surer of it)."""
     best = None
     for t in FIELD_DENSE:
         gated = answer.model_copy(update={"field_dense": t})
@@ -229,8 +229,8 @@ def _ranked(drafts, labels, answer):
 def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES):
     """The ranker (weights and trees) on every question; the decision model on rankings made by
     rankers that did not see the question's family (as a new question would be ranked); then the
-    cut and runner-up that cost least on the tuning questions. Returns the settings and the
-    estimated pass count."""
+    cut and runner-up, then the field gate, that cost least on the tuning questions. Returns the
+    settings and the estimated pass count."""
     weights = fit_ranker(questions, drafts, labels, C)
     boost = fit_boost(drafts, labels, trees)
     fold = folds(questions)
