@@ -123,9 +123,7 @@ class KnowledgeBase:
                 before, _ = routes.path(embed.embed_query(q.context[:2000]), a.route_margin)
                 path = before or path
         homes = routes.homes(path)
-        # A question with no word of the field is answered only from a passage close to it in meaning.
-        outside = not q.in_field and not ret.routed_sections and \
-            max((h.dense for h in ret.hits), default=0.0) < a.field_dense
+        outside = off_field(q.in_field or bool(ret.routed_sections), ret.hits, a.field_dense)
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
         # A follow-up is read beside the passages the answer before it quoted.
         quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns and not outside else []
@@ -172,6 +170,12 @@ class KnowledgeBase:
         text, cites = compose(chosen, version_of)
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
+
+
+def off_field(in_field: bool, hits, field_dense: float) -> bool:
+    """The field gate: a question with no word of the field (nor a section it names) is answered only
+    from a passage as close to it in meaning as `field_dense`."""
+    return not in_field and max((h.dense for h in hits), default=0.0) < field_dense
 
 
 def _asking_vector(q: Question):

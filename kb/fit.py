@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import adapter, routes
-from .answer import KnowledgeBase
+from .answer import KnowledgeBase, off_field
 from .config import FITTED, get_settings
 from .evaluate import check, earlier
 from .compose import compose
@@ -44,9 +44,8 @@ def label(q: dict, c, by_key) -> int:
 
 
 def outside(d, answer) -> bool:
-    """The field gate (kb/answer.py): no word of the field in the question, and no passage as close
-    to it in meaning as `answer.field_dense`."""
-    return not d.in_field and max((h.dense for h in d.hits), default=0.0) < answer.field_dense
+    """Whether the answerer's field gate (answer.off_field) closes on a draft under these settings."""
+    return off_field(d.in_field, d.hits, answer.field_dense)
 
 
 def simulate(q: dict, d, answer) -> tuple[bool, bool]:
