@@ -17,7 +17,7 @@ from ingest.fetch import provenance
 
 from . import embed, pipeline
 from .config import Settings
-from .store import Store
+from .store import Store, chunk_id
 
 IGNORE_FILE = ".kbignore"
 
@@ -115,7 +115,7 @@ class Ingester:
         if not chunks:
             return
         vectors = embed.embed_array([c.context() for _, _, c in chunks])
-        writer.put([f"{fid}-{i:05d}" for fid, i, _ in chunks], vectors,
+        writer.put([chunk_id(fid, i) for fid, i, _ in chunks], vectors,
                    [c.text for _, _, c in chunks], [_chunk_meta(c, fid) for fid, _, c in chunks])
         report.chunks += len(chunks)
 

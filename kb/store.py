@@ -69,6 +69,16 @@ def make_client(settings: Settings):
 OVERFETCH = 4  # nearest chunks asked of the vector index for each one kept
 
 
+def chunk_id(fid: str, n: int) -> str:
+    """The id of a file version's n-th chunk."""
+    return f"{fid}-{n:05d}"
+
+
+def fid_of(chunk: str) -> str:
+    """The file version a chunk id belongs to (see chunk_id)."""
+    return chunk.rsplit("-", 1)[0]
+
+
 def _clean_meta(meta: dict) -> dict:
     return {k: v for k, v in meta.items() if v is not None and v != ""}
 
@@ -161,10 +171,11 @@ class Store:
         # The approximate (HNSW) search does not return the same tail twice: asked for OVERFETCH
         # times as many, its k nearest are the same from one run to the next.
         want = OVERFETCH * k
-        res = self.chunks.query(query_embeddings=[vector], n_results=want, include=["distances", "metadatas"])
-        ids, dists, metas = res["ids"][0], res["distances"][0], res["metadatas"][0]
-        got = sorted(((i, 1.0 - d) for i, d, m in zip(ids, dists, metas) if (m or {}).get("fid") in live),
-                     key=lambda x: (-x[1], x[0]))
+        # A chunk's id is its file version's fid and its place ('<fid>-00042'), so the live ones are
+        # told apart without fetching metadata (which costs more than the search itself).
+        res = self.chunks.query(query_embeddings=[vector], n_results=want, include=["distances"])
+        ids, dists = res["ids"][0], res["distances"][0]
+        got = sorted(((i, 1.0 - d) for i, d in zip(ids, dists) if fid_of(i) in live), key=lambda x: (-x[1], x[0]))
         if len(got) >= k or len(ids) < want:
             return got[:k]
         res = self.chunks.query(query_embeddings=[vector], n_results=k,
