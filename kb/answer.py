@@ -113,7 +113,7 @@ class KnowledgeBase:
         adapted = adapter.apply(self.adapter, qvec) if self.adapter is not None else None
         q.kind = "lookup" if q.ref_only else routes.kind(qvec)
         vers = versions.of_index(idx)
-        ret, words = self._retrieve(idx, q, qvec, adapted, k=10)
+        ret, words = self._retrieve(idx, q, qvec, adapted, k=features.CANDIDATE_HITS)
         t1 = time.perf_counter()
         a = self.settings.answer
         path, lead = None, 0.0
