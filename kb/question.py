@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ingest.refs import Ref, find_refs
 
 from . import facts, lexicon, versions
-from .text import WORD_RE, sentences, tokens
+from .text import STOPWORDS, WORD_RE, sentences, tokens
 
 MAX_CHARS = 2000  # the part of a very long question that is analysed
 
@@ -101,13 +101,13 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     refs = list(dict.fromkeys(own + ctx + bare))
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
-    in_field = bool(refs) or _names_field(everything, lex)
+    in_field = bool(refs) or _names_field(everything, lex, f"{fixed} {context}")
     # A question asked in a conversation about the field stays in it, unless it names something no
     # document mentions ('Which city is the capital of France?' after a CALNET question).
     strange = idx is not None and bool(unknown_terms(tokens(asked), df, alts))
     if not in_field and history and not strange:
         before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
-        in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex)
+        in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex, before)
     said = f"{fixed} {context}".strip()
     wording = lexicon.phrasings(said, lex, lambda t: bool(df.get(t)))
     if idx is not None:  # a word no document uses stands for the documents' words nearest in meaning
@@ -148,8 +148,11 @@ BARE_NUMBER_RE = re.compile(r"(?<![\w$.,/#-])(\d{4,5}(?:\.\d{1,3})?)((?:\([a-zA-
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
-def _names_field(words, lex) -> bool:
-    return any(t in FIELD_WORDS or t in lex.acronyms for t in words)
+def _names_field(words, lex, text: str) -> bool:
+    """Whether the words name the field: a word of it, or an acronym the documents define. An acronym
+    that is also a common word ('IT' and 'it') counts only when the text writes it in capitals."""
+    capitals = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
+    return any(t in FIELD_WORDS or (t in lex.acronyms and (t not in STOPWORDS or t in capitals)) for t in words)
 
 
 def bare_refs(text: str, idx, found: list[Ref] | None = None) -> list[Ref]:

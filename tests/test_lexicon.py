@@ -55,3 +55,10 @@ def test_a_sentence_using_a_defined_acronym_is_read_with_its_full_name(corpus_kb
 def test_a_sentence_in_acronyms_holds_the_words_they_stand_for(corpus_kb):
     stems = features.sentence_stems(corpus_kb.index())("Each State agency should designate one CATR.")
     assert {"chief", "telecommun", "repres"} <= stems
+
+
+def test_an_acronym_that_is_a_common_word_names_the_field_only_in_capitals(corpus_kb):
+    idx = corpus_kb.index()
+    assert "it" in idx.vocabulary["acronyms"]  # the documents define IT
+    assert not analyse("will it rain in sacramento friday", None, idx).in_field
+    assert analyse("Who approves IT plans?", None, idx).in_field
