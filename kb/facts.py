@@ -221,9 +221,27 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
     pat = HOLDS.get(kind or "")
     if pat is None:
         return True
+    text = without_given(text, question)
     if kind == "duration" and HOLDS["date"].search(text):
         return True  # 'by July 1, 2025' answers 'by when'
     return bool(pat.search(text))
+
+
+GIVEN_RE = re.compile(rf"\b\d[\d,]*(?:\.\d+)?\b|\b{MONTHS}\b", re.I)
+YES_NO_RE = re.compile(r"^\s*(?:is|are|was|were|does|do|did|can|could|may|must|should|will|would|has|have)\b", re.I)
+
+
+def without_given(text: str, question: str) -> str:
+    """The text with the numbers and months an open question itself gives blanked out: a value
+    the question states is what it asks about, not its answer ('how many vendors were added after
+    the initial 21 awards?' is not answered by '21 vendors'). A yes/no question ('is the fee $5?')
+    keeps them: it asks whether the value holds."""
+    if not question or YES_NO_RE.match(question):
+        return text
+    given = {m.group(0).lower().rstrip(",") for m in GIVEN_RE.finditer(question)}
+    if not given:
+        return text
+    return GIVEN_RE.sub(lambda m: "_" if m.group(0).lower().rstrip(",") in given else m.group(0), text)
 
 
 # What a question can ask for beside a kind of fact, and what a sentence (read with its neighbours)

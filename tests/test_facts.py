@@ -56,6 +56,16 @@ def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
     assert facts.holds("phone", "call the office at (916) 323-6225")
 
 
+def test_a_value_the_question_gives_is_not_its_answer():
+    later = "How many vendors were added after the first 21 awards?"
+    assert not facts.holds("count", "In the first phase 21 vendors received awards.", later)
+    assert facts.holds("count", "Six vendors were added when the list was refreshed.", later)
+    assert not facts.holds("date", "The agreement was awarded on January 30, 2007.",
+                           "Who signed the agreement awarded on January 30, 2007?")
+    # A yes/no question asks whether the value it gives holds.
+    assert facts.holds("money", "The fee is $5 per line.", "Is the fee $5 per line?")
+
+
 def test_a_maximum_or_a_consequence_must_be_stated_not_just_a_number_or_the_rule():
     assert facts.asked("Is there a max number of ATRs a CATR can appoint?").needs == ["bound"]
     assert facts.asked("What happens if we don't comply with the policy?").needs == ["consequence"]
