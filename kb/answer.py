@@ -97,10 +97,11 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         idx = self.index()
         q = analyse(question, turns, idx)
+        in_field = q.in_field  # and, once retrieved, a question naming a section the index holds
 
         def done(result: dict, hits=(), cands=(), path=None) -> readers.Draft:
             return readers.Draft(question, turns, result, list(hits), list(cands), path, vector=qvec,
-                                 sections=[h.record.section for h in hits[:3]], in_field=q.in_field)
+                                 sections=[h.record.section for h in hits[:3]], in_field=in_field)
 
         qvec = None
 
@@ -117,13 +118,14 @@ class KnowledgeBase:
         t1 = time.perf_counter()
         a = self.settings.answer
         path, lead = None, 0.0
-        if q.in_field or ret.routed_sections:
+        in_field = q.in_field or bool(ret.routed_sections)
+        if in_field:
             path, lead = routes.path(qvec, a.route_margin, [h.record.section for h in ret.hits[:3]], a.route_home_bonus)
             if q.follow_up and q.context:  # a follow-up stays on the path of the question it follows
                 before, _ = routes.path(embed.embed_query(q.context[:2000]), a.route_margin)
                 path = before or path
         homes = routes.homes(path)
-        outside = off_field(q.in_field or bool(ret.routed_sections), ret.hits, a.field_dense)
+        outside = off_field(in_field, ret.hits, a.field_dense)
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
         # A follow-up is read beside the passages the answer before it quoted.
         quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns and not outside else []
@@ -158,7 +160,7 @@ class KnowledgeBase:
                 scorer.confidence(cands, a, on_path=bool(path)) >= a.cut
             chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
         if not chosen:
-            status = "not_found" if q.in_field or ret.routed_sections else "out_of_scope"
+            status = "not_found" if in_field else "out_of_scope"
             absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections]
             near = nearest(cands) if status == "not_found" else []
             cites: list[dict] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .text import tokens, zipf
 
@@ -236,12 +237,19 @@ def without_given(text: str, question: str) -> str:
     the question states is what it asks about, not its answer ('how many vendors were added after
     the initial 21 awards?' is not answered by '21 vendors'). A yes/no question ('is the fee $5?')
     keeps them: it asks whether the value holds."""
-    if not question or YES_NO_RE.match(question):
-        return text
-    given = {m.group(0).lower().rstrip(",") for m in GIVEN_RE.finditer(question)}
+    given = _given(question)
     if not given:
         return text
     return GIVEN_RE.sub(lambda m: "_" if m.group(0).lower().rstrip(",") in given else m.group(0), text)
+
+
+@lru_cache(maxsize=64)
+def _given(question: str) -> frozenset[str]:
+    """The numbers and months an open question gives (none for a yes/no question), read once per
+    question rather than once per sentence checked."""
+    if not question or YES_NO_RE.match(question):
+        return frozenset()
+    return frozenset(m.group(0).lower().rstrip(",") for m in GIVEN_RE.finditer(question))
 
 
 # What a question can ask for beside a kind of fact, and what a sentence (read with its neighbours)

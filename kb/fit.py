@@ -375,11 +375,10 @@ def main(argv=None) -> int:
         print(f"cross-validated: passed {passed}/{len(questions)} = {passed / len(questions):.0%} ({kinds})")
         return 0
     answer, passed = fit_all(questions, drafts, labels, base, a.C, a.trees)
-    field_dense = answer.field_dense
     out = {"adapter": answer.adapter, "weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
            "decide_bias": answer.decide_bias,
            "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
-           "field_dense": field_dense,
+           "field_dense": answer.field_dense,
            "fit": {"questions": [str(p) for p in a.questions], "n_questions": len(questions),
                    "candidates": sum(len(x) for x in labels), "positives": sum(sum(x) for x in labels), "C": a.C,
                    "tuning_pass_estimate": round(passed / len(questions), 4),

@@ -18,7 +18,7 @@ class Draft:
     path: str | None = None  # the guided path the question is on
     vector: list | None = None  # the question's embedding
     sections: list = field(default_factory=list)  # sections of the best passages
-    in_field: bool = False
+    in_field: bool = False  # a word of the field, or a section the index holds, named (the field gate is open)
 
     @property
     def answered(self) -> bool:
