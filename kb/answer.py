@@ -21,7 +21,8 @@ from .wording import EMPTY, NOT_FOUND, OUT_OF_SCOPE  # noqa: F401 (also read fro
 
 ROUTE_PASSAGES = 8  # passages of a guided path's own sections added to the candidates
 # A question plainly on a path (its examples this much closer than the others') that asks whether it
-# may, or how to, do something (not for one fact) is answered from the path's own sections.
+# may, or how to, do something (not for one fact) is answered from the path's own sections, on a
+# path whose sections say so (routes.answers_whether: the exemption path, not the ordering one).
 PATH_QUESTION_LEAD = 0.1
 WHETHER_OR_HOW = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:can|could|may|must|do|does|is|are|should|would|will|am)\b"
                             r"|^\s*how (?:do|can|should|would|does|to)\b|\bwhat (?:should|do|must|can) (?:we|i)\b.*\bdo\b", re.I)
@@ -151,7 +152,7 @@ class KnowledgeBase:
                                                      _asking_vector(q), adapted), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
-            path_question = bool(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \
+            path_question = routes.answers_whether(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \
                 and q.fact.kind is None \
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:

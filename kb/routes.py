@@ -25,6 +25,7 @@ class Examples:
     owner: np.ndarray  # the label index of each row
     titles: dict[str, str]
     homes: dict[str, list[str]]
+    whether: set[str]  # paths whose home sections answer whether or how to take them (answers_whether)
 
 
 def _load(group: str, path: Path = ROUTES_FILE) -> Examples:
@@ -41,7 +42,8 @@ def _load(group: str, path: Path = ROUTES_FILE) -> Examples:
             vecs = np.asarray(embed.embed(texts), dtype=np.float32)
             _cache[key] = Examples(labels, vecs, np.asarray(owner),
                                    {label: data[label].get("title", "") for label in labels},
-                                   {label: data[label].get("home", []) for label in labels})
+                                   {label: data[label].get("home", []) for label in labels},
+                                   {label for label in labels if data[label].get("answers_whether")})
         return _cache[key]
 
 
@@ -82,6 +84,11 @@ def kind(vector) -> str:
 def homes(label: str | None) -> list[str]:
     """The sections whose passages speak for a path."""
     return _load("paths").homes.get(label, []) if label else []
+
+
+def answers_whether(label: str | None) -> bool:
+    """Whether a question asking whether or how to take this path is answered from its home sections."""
+    return bool(label) and label in _load("paths").whether
 
 
 def title(label: str) -> str:
