@@ -16,6 +16,13 @@ ENGLISH_ZIPF = 3.0
 MIN_LEN = 4  # shorter words are not corrected (too many near neighbours)
 FOREIGN_SHARE = 0.5  # above this share of unknown words a question is not English shorthand but another language
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z0-9]+|#")
+VERSIONED_RE = re.compile(r"\b([A-Za-z]{3,})(\d{1,2})\b")  # a name run into its generation number ('calnet3')
+
+
+def _in_order(short: str, word: str) -> bool:
+    """Whether word holds every letter of short, in order (short is word with letters left out)."""
+    rest = iter(word)
+    return all(ch in rest for ch in short)
 
 
 class Speller:
@@ -51,7 +58,10 @@ class Speller:
         found = process.extract(low, self.vocab, scorer=DamerauLevenshtein.distance,
                                 score_cutoff=limit, limit=8)
         if found:
-            best = min(found, key=lambda f: (f[1], f[0][0] != low[0], -self.words[f[0]]))
+            # Of equally near words, one that starts alike, then one the typed word leaves a letter
+            # out of (the commonest typo: 'advnce' is advance, not advice; 'efect' effect, not elect),
+            # then the most frequent.
+            best = min(found, key=lambda f: (f[1], f[0][0] != low[0], not _in_order(low, f[0]), -self.words[f[0]]))
             return best[0]
         return self._abbreviation(low) or low
 
@@ -77,6 +87,9 @@ class Speller:
             w = m.group(0)
             got = self.word(w)
             return w if got == w.lower() else got
-        return WORD_RE.sub(sub, text)
+
+        def versioned(m: re.Match) -> str:  # 'calnet3' -> 'calnet 3', as the documents write it
+            return f"{m.group(1)} {m.group(2)}" if self.words.get(m.group(1).lower(), 0) >= 2 else m.group(0)
+        return WORD_RE.sub(sub, VERSIONED_RE.sub(versioned, text))
 
 

@@ -14,6 +14,9 @@ def test_typos_and_shorthand_read_as_the_documents_words(corpus_kb):
     assert speller.fix("where do telefone stmts go for pymt") == "where do telephone statements go for payment"
     assert speller.fix("What fine does a department pay") == "What fine does a department pay"  # English words stay
     assert speller.fix("¿Cuál es la capital de Francia y qué comen los gatos?").endswith("los gatos?")
+    # a dropped letter before a changed one ('advice' is as near), and a name run into its number
+    assert speller.fix("how much advnce notice") == "how much advance notice"
+    assert speller.fix("calnet3 vendors") == "calnet 3 vendors"
 
 
 def test_acronyms_the_documents_define_are_found(corpus_kb):
