@@ -86,6 +86,7 @@ ASKS = [
                         r"(?:[\w'’-]+\s+){0,3}?(?:director|chief|head|secretary|deputy|manager|person|officer|"
                         r"attorney|representative|contact|governor|author|chair|member|supervisor|administrator)|"
                         r"\bwho is the (?:current )?(?:director|chief|head|secretary|deputy director|manager)\b|"
+                        r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?(?:manager|coordinator|administrator)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
                         r"\b(?:his|her|their|person['’]s) name\b", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
@@ -258,7 +259,7 @@ def _given(question: str) -> frozenset[str]:
 # 'agencies are required to comply' does not state one.
 NEEDS = {
     "bound": (re.compile(r"\b(?:max(?:imum)?|min(?:imum)?|upper limit|lower limit|limit (?:on|to)|cap on|"
-                         r"no more than|how many\b.*\b(?:allowed|permitted))\b", re.I),
+                         r"no more than|at (?:the )?most|how many\b.*\b(?:allowed|permitted))\b", re.I),
               re.compile(r"\b(?:max(?:imum|imums|ima)?|min(?:imum|imums|ima)?|limit(?:s|ed)?|cap(?:s|ped)?|ceiling|up to|"
                          r"exceed(?:s|ing)?|at (?:most|least)|(?:more|fewer|less) than|"
                          r"or (?:above|higher|below|lower|greater|fewer|less)|unlimited|any number)\b", re.I)),

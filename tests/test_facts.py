@@ -45,6 +45,8 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("Where can I find the start and end dates of each contract?").kind is None  # a place to look
     assert facts.asked("Who is the current deputy director of the office?").kind == "name"
     assert facts.asked("What is the name of the OAL reference attorney?").kind == "name"
+    assert facts.asked("Who is the CALNET contract manager at CDT?").kind == "name"  # a person holds the post
+    assert facts.asked("Who is the Agency Information Officer?").kind != "name"  # a role, which a sentence defines
 
 
 def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
@@ -69,6 +71,7 @@ def test_a_value_the_question_gives_is_not_its_answer():
 def test_a_maximum_or_a_consequence_must_be_stated_not_just_a_number_or_the_rule():
     assert facts.asked("Is there a max number of ATRs a CATR can appoint?").needs == ["bound"]
     assert facts.asked("What happens if we don't comply with the policy?").needs == ["consequence"]
+    assert facts.asked("How many ATRs can a CATR appoint at most?").needs == ["bound"]
     assert facts.asked("Does the department at least get a chance to bid?").needs == []
     assert facts.asked("What happens to unapproved charges on telephone statements?").needs == []
     assert not facts.meets(["bound"], "The CATR may appoint one or more ATRs to assist.")
@@ -82,6 +85,8 @@ def test_a_question_for_a_maximum_the_documents_do_not_state_is_not_answered(cor
     r = corpus_kb.ask("is there a max # of atrs a catr can appoint?")
     assert r["status"] == "not_found" and "(STMM 0300.0)" in r["answer"]  # what the CATR section says, labelled
     assert r["answer"].startswith(f"{NOT_FOUND_LEAD} state a maximum or minimum")  # names what is not stated
+    r = corpus_kb.ask("How many ATRs can a CATR appoint at most?")  # 'one or more' is no bound
+    assert r["status"] == "not_found" and r["answer"].startswith(f"{NOT_FOUND_LEAD} state a maximum or minimum")
 
 
 def test_an_unstated_fact_is_named_with_what_is_stated_nearby(corpus_kb):
