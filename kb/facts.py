@@ -46,7 +46,7 @@ _NOT_AUX = r"(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|
 ASKS = [
     ("email", re.compile(r"\be-?mail\b(?! .*\bphone)", re.I)),
     ("phone", re.compile(r"\b(?:phone|telephone|fax|contact) (?:number|no\b|#)|\bnumber (?:to|i can|we can) call\b|"
-                         r"\bwhat number\b|\bphone #|\bfax\b|\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
+                         r"\bwhat number\b|\bphone #|\bfax\b(?!\s+(?:machines?|equipment|servers?|services?|lines?)\b)|\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
     ("address", re.compile(r"\b(?:mailing |street |physical |postal )?address\b|\bwhere\b.*\bmail(?:ed)?\b", re.I)),
     ("contract", re.compile(r"\b(?:contract|agreement) (?:number|no\b|#|id)", re.I)),
     ("percent", re.compile(r"\bpercent(?:age)?\b|%", re.I)),
