@@ -103,8 +103,12 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
     in_field = bool(refs) or _names_field(everything, lex, f"{fixed} {context}")
     # A question asked in a conversation about the field stays in it, unless it names something no
-    # document mentions ('Which city is the capital of France?' after a CALNET question).
-    strange = idx is not None and bool(unknown_terms(tokens(asked), df, alts))
+    # document mentions ('Which city is the capital of France?' after a CALNET question). One that
+    # points back ('Can it also recommend procedures, and what is that meant to achieve?') may hold
+    # a word the documents don't use; not mostly such words ('and the weather there tomorrow?').
+    own_words = [t for t in tokens(asked) if not t.isdigit()]
+    unknown = unknown_terms(own_words, df, alts) if idx is not None else []
+    strange = bool(unknown) and (not PRONOUN_RE.search(asked) or 2 * len(unknown) >= len(own_words))
     if not in_field and history and not strange:
         before = " ".join(h.get("question", "") for h in history[-2:] if isinstance(h.get("question"), str))
         in_field = _names_field(tokens(before[:MAX_CHARS], keep_stopwords=True), lex, before)

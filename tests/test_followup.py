@@ -69,3 +69,13 @@ def test_a_huge_pasted_answer_is_read_only_in_part(corpus_kb):
     assert thread.rows(corpus_kb.index(), huge) == []  # its quoted sentences lie past what is read
     r2 = corpus_kb.ask("And what do they do?", [{"question": "What is a CATR?", "answer": huge}])
     assert r2["status"] in ("answered", "not_found")
+
+
+def test_a_follow_up_pointing_back_stays_in_the_field_despite_a_word_no_document_uses(corpus_kb):
+    from kb.question import analyse
+
+    idx = corpus_kb.index()
+    history = [{"question": "Can the Office of Technology Services advise agencies on their phone systems?"}]
+    q = analyse("When it gives that kind of advice to a county, what is that supposed to achieve for the county "
+                "and for the people it serves?", history, idx)
+    assert q.in_field  # 'achieve' is in no document, but 'it' and 'that' point back
