@@ -50,7 +50,11 @@ def _read_synonyms(path: str, mtime: float) -> tuple[list[list[str]], dict[str, 
         terms = [t.strip().lower() for t in line.split(",") if t.strip()]
         if len(terms) > 1:
             groups.append(terms)
-    return groups, short
+    # A question's shorthand is written out before its phrases are matched ('main telecom contact'
+    # is read as 'main telecommunications contact'), so each term is also held written out.
+    def written_out(term: str) -> str:
+        return " ".join(short.get(w, w) for w in term.split())
+    return [list(dict.fromkeys(g + [written_out(t) for t in g])) for g in groups], short
 
 
 def synonym_list(path: Path = SYNONYMS_FILE) -> tuple[list[list[str]], dict[str, str]]:

@@ -33,6 +33,12 @@ def test_the_synonym_list_holds_terms_not_questions():
     assert all(len(term.split()) <= 6 and "?" not in term for group in groups for term in group)
 
 
+def test_a_synonym_phrase_matches_after_its_shorthand_is_written_out(corpus_kb):
+    # 'telecom' is written out as 'telecommunications' before the synonym list's phrases are matched
+    q = analyse("who is our main telecom contact", None, corpus_kb.index())
+    assert ("catr",) in q.alts["contact"]
+
+
 def test_plain_words_reach_the_policy_words(corpus_kb):
     q = analyse("Do we have to publish our 800 numbers somewhere?", None, corpus_kb.index())
     assert q.in_field and any(("toll",) == alt or "toll" in alt for alt in q.alts.get("800", ()))
