@@ -88,7 +88,7 @@ ASKS = [
                         r"\bwho is the (?:current )?(?:director|chief|head|secretary|deputy director|manager)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?(?:manager|coordinator|administrator)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
-                        r"\b(?:his|her|their|person['’]s) name\b", re.I)),
+                        r"\b(?:his|her|their|person['’]s) name\b(?!\s+(?:on|to)\b)", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
                        r"contractor|contractors|firm|firms|supplier|suppliers)\b", re.I)),
     ("destination", re.compile(r"^\s*(?:where|to whom|to what office)\b.*\b(?:send|sent|submit|submitted|mail|mailed|"

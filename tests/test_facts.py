@@ -47,6 +47,8 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("What is the name of the OAL reference attorney?").kind == "name"
     assert facts.asked("Who is the CALNET contract manager at CDT?").kind == "name"  # a person holds the post
     assert facts.asked("What's the fax for the OAL?").kind == "phone"
+    assert facts.asked("Who has to put their name on the request letter?").kind == "person"  # who signs, not a name
+    assert facts.asked("What is their name?").kind == "name"
     assert facts.asked("Do we need approval to buy a fax machine?").kind is None  # equipment, not a number
     assert facts.asked("Who is the Agency Information Officer?").kind != "name"  # a role, which a sentence defines
 
