@@ -152,8 +152,8 @@ class KnowledgeBase:
                                                      _asking_vector(q), adapted), a)
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
-            path_question = routes.answers_whether(path) and lead >= PATH_QUESTION_LEAD and WHETHER_OR_HOW.search(q.asked) \
-                and q.fact.kind is None \
+            path_question = routes.answers_whether(path) and lead >= PATH_QUESTION_LEAD \
+                and WHETHER_OR_HOW.search(q.asked) and q.fact.kind is None \
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:
                 cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]

@@ -46,7 +46,8 @@ _NOT_AUX = r"(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|
 ASKS = [
     ("email", re.compile(r"\be-?mail\b(?! .*\bphone)", re.I)),
     ("phone", re.compile(r"\b(?:phone|telephone|fax|contact) (?:number|no\b|#)|\bnumber (?:to|i can|we can) call\b|"
-                         r"\bwhat number\b|\bphone #|\bfax\b(?!\s+(?:machines?|equipment|servers?|services?|lines?)\b)|\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
+                         r"\bwhat number\b|\bphone #|\bfax\b(?!\s+(?:machines?|equipment|servers?|services?|lines?)\b)|"
+                         r"\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
     ("address", re.compile(r"\b(?:mailing |street |physical |postal )?address\b|\bwhere\b.*\bmail(?:ed)?\b", re.I)),
     ("contract", re.compile(r"\b(?:contract|agreement) (?:number|no\b|#|id)", re.I)),
     ("percent", re.compile(r"\bpercent(?:age)?\b|%", re.I)),
@@ -86,7 +87,8 @@ ASKS = [
                         r"(?:[\w'’-]+\s+){0,3}?(?:director|chief|head|secretary|deputy|manager|person|officer|"
                         r"attorney|representative|contact|governor|author|chair|member|supervisor|administrator)|"
                         r"\bwho is the (?:current )?(?:director|chief|head|secretary|deputy director|manager)\b|"
-                        r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?(?:manager|coordinator|administrator)\b|"
+                        r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?"
+                        r"(?:manager|coordinator|administrator)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
                         r"\b(?:his|her|their|person['’]s) name\b(?!\s+(?:on|to)\b)", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
