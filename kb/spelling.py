@@ -59,8 +59,7 @@ class Speller:
                                 score_cutoff=limit, limit=8)
         if found:
             # Of equally near words, one that starts alike, then one the typed word leaves a letter
-            # out of (the commonest typo: 'advnce' is advance, not advice; 'efect' effect, not elect),
-            # then the most frequent.
+            # out of (the commonest typo: 'advnce' is advance, not advice), then the most frequent.
             best = min(found, key=lambda f: (f[1], f[0][0] != low[0], not _in_order(low, f[0]), -self.words[f[0]]))
             return best[0]
         return self._abbreviation(low) or low

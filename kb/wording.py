@@ -19,8 +19,10 @@ def not_stated(kind: str | None, about: str, needs: list[str] = ()) -> str:
     """'The documents in this knowledge base don't state an amount for "the fine".' A question for
     no kind of fact that asks for a bound or a consequence names that instead, and a bound is named
     before the kind it bounds ('a maximum or minimum' for 'how many ATRs at most?', not 'a number')."""
-    noun = ("bound" in needs and NEED_NOUNS["bound"]) or KIND_NOUNS.get(kind or "") \
-        or next((NEED_NOUNS[n] for n in needs if n in NEED_NOUNS), None)
+    if "bound" in needs:
+        noun = NEED_NOUNS["bound"]
+    else:
+        noun = KIND_NOUNS.get(kind or "") or next((NEED_NOUNS[n] for n in needs if n in NEED_NOUNS), None)
     if not noun:
         return NOT_FOUND
     about = about.strip(" ?.,")
