@@ -17,6 +17,9 @@ HOLDS = {
     "quantity": re.compile(r"\b\d[\d,.]*\s*(?:[kmgt]bps|[kmgt]b/s|gigabits?|megabits?|kilobits?|[kmgt]b|gigabytes?|megabytes?|"
                            r"terabytes?|lines|circuits|ports|channels|miles|feet)\b", re.I),
     "percent": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\bpercent(?:age)? of\b", re.I),
+    # a share of a whole: a percentage, an amount, or a fraction ('a portion' names no share)
+    "share": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|"
+                        r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b", re.I),
     # a number that is not a section, part or chapter number, nor a year
     "count": re.compile(rf"(?<!Section )(?<!Sections )(?<!§ )(?<!§)(?<!Part )(?<!Chapter )(?<!Division )(?<!Title )"
                         rf"(?<!Article )(?<!No\. )(?<![\d.,-])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)|\b{NUMBER_WORDS}\b", re.I),
@@ -57,7 +60,9 @@ ASKS = [
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
                         r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
                         r"\bwhat (?:is|are|was|were) (?:the |its |their )?(?:\w+ ){0,4}?dates\b|"
-                        r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening) dates?\b|"
+                        r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening|introduction|enactment|award|signing|"
+                        r"hearing|meeting|launch|release|completion|termination) dates?\b|"
+                        r"\bdate (?:of|it was|was it) (?:the |its )?(?:introduc|enact|award|sign|hear|meet|launch|releas|complet|terminat)|"
                         r"\bwhen (?:did|was|were|will|does|do|is|are|must|should)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
                         r"award|enact|sign|creat|establish|end|expire|available|launch|issue|due|complet|finish)|"
                         r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),
@@ -80,6 +85,9 @@ ASKS = [
                          r"\bper (?:month|minute|line|year|hour|call|device|user)\b|\b(?:monthly|annual|yearly) (?:rate|fee|cost|charge)\b|"
                          r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b", re.I)),
     ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
+    # 'how much of the surcharge goes to ...' asks for a share of a whole: a sentence that only
+    # says 'a portion' of it goes there does not answer.
+    ("share", re.compile(r"\bhow much of (?:the|a|an|its|their|this|that|each|every|our)\b|\bwhat (?:share|portion|fraction) of\b", re.I)),
     ("form", re.compile(r"\b(?:which|what) (?:\w+ ){0,2}forms?\b|\bform (?:number|no\b|#)", re.I)),
     # A person's name: 'who is the current director', 'the name of the chief'. The name of a law, a
     # program or a contract ('the official name of the state law') is not a person's.
@@ -119,9 +127,10 @@ class Asked:
     phrase: str = ""  # the words of what it is about, as asked
     qualifier: list[str] = field(default_factory=list)  # what the amount or count is of ('fine', 'copies', 'fax')
     needs: list[str] = field(default_factory=list)  # what else an answer must say (NEEDS: a bound, a consequence)
+    parts: list[list[str]] = field(default_factory=list)  # the stems of each further part of a compound question
 
 
-STRICT = {"money", "percent", "duration", "frequency", "span", "date", "phone", "email", "address", "contract", "count", "name",
+STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "address", "contract", "count", "name",
           "place", "quantity", "org", "destination"}
 # Capitalised words that do not name an organisation by themselves.
 COMMON_CAPS = {"The", "State", "California", "CALNET", "Department", "Office", "Agency", "Services", "Service",
@@ -137,7 +146,26 @@ def asked(question: str) -> Asked:
     focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or _asking_words(question) \
         or [t for t in own if not t.isdigit()][:3]
     return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind),
-                 [name for name, (asks, _) in NEEDS.items() if asks.search(question)])
+                 [name for name, (asks, _) in NEEDS.items() if asks.search(question)], parts(question))
+
+
+# Where a question asks a second thing: 'who owns the equipment, and who's responsible for our LAN?',
+# 'who owns the routers, who handles our lan?', 'whose routers are they, and do we still have to ...?'.
+# 'or' with a verb offers an alternative to one question ('can we ask for a blanket OK, or does it
+# have to be tied to a project?'), which one sentence answers.
+WH_WORDS = set(tokens("who whom whose what when where which how why"))
+PART_RE = re.compile(r"(?:,|;|\s-|\s—)?\s+and\s+(?=(?:who|whom|whose|what|when|where|which|how|why|is|are|was|were|do|does|"
+                     r"did|can|could|will|would|has|have|should|must)\b)|(?:,|;)\s*(?=(?:who|whom|whose|what|when|where|which|"
+                     r"how|why)\b)", re.I)
+
+
+def parts(question: str) -> list[list[str]]:
+    """The stems of each further part of a compound question (what it asks after the first part),
+    less the words that only say what kind of fact is asked; none for a question that asks one thing."""
+    pieces = PART_RE.split(question)[1:]
+    out = [[t for t in tokens(p) if t not in KIND_WORDS and t not in GENERIC and t not in WH_WORDS and not t.isdigit()]
+           for p in pieces]
+    return [p for p in out if p]
 
 
 WH_RE = re.compile(r"\b(?:who|whom|what|when|where|which|how|why)\b", re.I)

@@ -45,6 +45,7 @@ class Candidate:
     fact_at: int | None = None  # a neighbouring sentence that holds the fact asked for, if not this one
     meets: bool = True  # it, read with its neighbours, says what else is asked (a bound, a consequence)
     score: float = 0.0  # the ranker's score (log-odds scale; kb/scorer.py)
+    parts: tuple = ()  # how much of each further part of a compound question it covers (facts.parts)
 
     def f(self, name: str) -> float:
         return float(self.x[AT[name]])
@@ -220,6 +221,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fw = {t: 1.0 for t in focus}
     no_focus = 1.0 if not fw else None  # nothing named to look for: the focus features hold
     qw = {t: 1.0 for t in q.fact.qualifier}
+    part_w = [{t: w[t] for t in part if t in w} for part in q.fact.parts]
     unknown = unknown_share(idx, q)
     lex_max = max((h.lexical for h in hits), default=0.0) or 1.0
     vers = versions.of_index(idx)
@@ -292,5 +294,5 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
              1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
-                             facts.meets(q.fact.needs, window)))
+                             facts.meets(q.fact.needs, window), parts=tuple(cover(pw, q.alts, own) for pw in part_w)))
     return out

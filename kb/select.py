@@ -7,6 +7,8 @@ from .text import sentences
 
 PREFER_AMONG = 5  # the best sentences among which one that holds the fact asked for comes first
 NAMES_FOCUS = 0.8  # on a path, a sentence names what is asked about in its words or another way of saying them
+PART_COVER = 0.5  # a sentence covers a further part of a compound question: this share of its weighted words
+PART_AMONG = 8  # the best eligible sentences among which one covering a further part is looked for
 DEFINES = 0.6  # a sentence that plainly defines the term asked about ('X – ...', 'X means', 'Full Name (X)')
 
 
@@ -78,11 +80,23 @@ def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yes
             break
         if (c.hit.i, c.k) in keys or any(near_duplicate(c.text, x.text, 0.5) for x in chosen):
             continue
-        for x in with_context(c, by_key):
-            if (x.hit.i, x.k) not in keys:
-                chosen.append(x)
-                keys.add((x.hit.i, x.k))
+        _add(with_context(c, by_key), chosen, keys)
+    # A compound question ('who owns the equipment, and who is responsible for our LAN?'): each
+    # further part that no chosen sentence covers gets the best of the first few that does.
+    for j in range(len(best.parts)):
+        if any(len(x.parts) > j and x.parts[j] >= PART_COVER for x in chosen):
+            continue
+        part = [c for c in pool[:PART_AMONG] if c.parts[j] >= PART_COVER and (c.hit.i, c.k) not in keys]
+        if part:
+            _add(with_context(max(part, key=lambda c: (c.parts[j], c.score)), by_key), chosen, keys)
     return chosen
+
+
+def _add(more: list[Candidate], chosen: list[Candidate], keys: set) -> None:
+    for x in more:
+        if (x.hit.i, x.k) not in keys:
+            chosen.append(x)
+            keys.add((x.hit.i, x.k))
 
 
 def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:

@@ -6,7 +6,8 @@ OUT_OF_SCOPE = ("This question is outside what this knowledge base covers: "
 EMPTY = "The question is empty."
 # Every 'not found' answer opens with this (NOT_FOUND, or not_stated(...) naming the fact).
 NOT_FOUND_LEAD = "The documents in this knowledge base don't"
-KIND_NOUNS = {"money": "an amount", "percent": "a percentage", "duration": "a time period", "date": "a date",
+KIND_NOUNS = {"money": "an amount", "percent": "a percentage", "share": "a share",
+              "duration": "a time period", "date": "a date",
               "phone": "a phone number", "email": "an e-mail address", "address": "an address",
               "contract": "a contract number", "count": "a number", "name": "a name", "place": "a place",
               "form": "a form", "span": "a time period", "quantity": "a quantity", "org": "a name",

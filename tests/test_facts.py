@@ -14,6 +14,7 @@ def test_the_kind_of_fact_and_what_it_is_of():
     assert copies.kind == "count" and copies.qualifier == ["copi"]
     assert facts.asked("What's the fax number for the office?").qualifier == ["fax"]
     assert facts.asked("How long does approval usually take?").kind == "span"
+    assert facts.asked("ab 2408 introduction date?").kind == "date"
     assert facts.asked("How long does an exemption last?").kind == "duration"
     assert facts.asked("Who must sign the request?").focus == ["sign"]
     assert facts.asked("When departments pay for services, what fund gets the money?").kind != "date"
@@ -60,6 +61,36 @@ def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
     assert facts.holds("span", "Changes will be announced at least 30 days in advance.")
     assert not facts.holds("name", "the Director of Technology Services", "who is the director?")
     assert facts.holds("phone", "call the office at (916) 323-6225")
+
+
+def test_how_much_of_a_whole_asks_for_a_share_not_that_some_goes_there():
+    share = facts.asked("how much of the 911 surcharge goes to hiring dispatchers?")
+    assert share.kind == "share" and share.strict
+    assert not facts.holds("share", "The law allocates a portion of the surcharge to hiring dispatchers.")
+    assert facts.holds("share", "The law allocates 5 percent of the surcharge to hiring dispatchers.")
+    assert facts.holds("share", "Half of the surcharge goes to hiring dispatchers.")
+    # 'how much of California ... how many counties' asks for a count, as before
+    assert facts.asked("How much of the state does the office cover: how many counties?").kind == "count"
+
+
+def test_a_share_the_documents_do_not_state_is_not_answered(corpus_kb):
+    r = corpus_kb.ask("How much of the 9-1-1 surcharge did the Torres bill set aside for hiring and training more dispatchers?")
+    assert r["status"] == "not_found" and r["answer"].startswith(f"{NOT_FOUND_LEAD} state a share")
+
+
+def test_a_compound_question_asks_each_part():
+    assert facts.parts("Who owns the equipment, and who's responsible for our LAN?") == [["respons", "lan"]]
+    assert facts.parts("cgen wan - who owns the routers, who handles our lan?") == [["handl", "lan"]]
+    # an alternative within one question is not a second question
+    assert facts.parts("Can we ask for a blanket OK, or does it have to be tied to a particular project?") == []
+    assert facts.parts("Who signs and approves the request?") == []
+
+
+def test_each_part_of_a_compound_question_is_answered(corpus_kb):
+    r = corpus_kb.ask("For CGEN Vendor Managed WAN service, who owns the network access equipment, and who is responsible "
+                      "for the local area network?")
+    assert r["status"] == "answered"
+    assert "owned by CALNET vendors" in r["answer"] and "responsible for their own local area network" in r["answer"]
 
 
 def test_a_value_the_question_gives_is_not_its_answer():
