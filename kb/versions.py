@@ -17,6 +17,10 @@ CURRENT = 9999
 ASK_YEAR_RE = re.compile(r"\b(?:in|of|as of|under|back in|during|before|by|until|since)?\s*(?:the\s+)?(19[5-9]\d|20[0-4]\d)\b", re.I)
 ASK_FIRST_RE = re.compile(r"\b(?:originally|original(?:ly)? (?:enacted|version|text)|first (?:enacted|passed|created|set up)|"
                           r"when it was (?:first )?(?:enacted|created|set up)|at first)\b", re.I)
+# A year that names a version ('the 2011 version', '2011-13 ver', 'around 2011', 'c. 2010'), though
+# no preposition comes before it.
+ASK_VERSION_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(?:\s*[-–]\s*\d{2,4})?\s+(?:ver|vers|version|text|wording|edition|statute)\b|"
+                            r"(?:\baround|\bcirca|\bc\.|\babout|~)\s*(19[5-9]\d|20[0-4]\d)\b", re.I)
 ASK_NOW_RE = re.compile(r"\b(?:today|now|currently|current|these days|at present|presently|as it stands)\b", re.I)
 # Words that only say the question is about the text in force ('as it reads today'): they choose
 # the version and say nothing about the answer. 'current' is left out: 'current rates' asks about rates.
@@ -85,6 +89,9 @@ def asked_time(question: str) -> int | str | None:
     m = ASK_YEAR_RE.search(question)
     if m and re.search(r"\b(?:in|of|as of|under|back in|during|before|by|until|since)\s+(?:the\s+)?" + m.group(1), question, re.I):
         return int(m.group(1))
+    m = ASK_VERSION_RE.search(question)
+    if m:
+        return int(m.group(1) or m.group(2))
     if ASK_NOW_RE.search(question):
         return "now"
     return None

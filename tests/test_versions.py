@@ -10,6 +10,10 @@ def test_a_date_in_a_question_is_read():
     assert versions.asked_time("where does the office sit today?") == "now"
     assert versions.asked_time("what did the law say when it was first enacted?") == "first"
     assert versions.asked_time("What does GC 11534 say?") is None
+    # a year that names a version, with no preposition before it
+    assert versions.asked_time("2011 ver of gc 11534 - who was it?") == 2011
+    assert versions.asked_time("gc 11534 2011-13 version, who does it name?") == 2011
+    assert versions.asked_time("an old contract from around 2011 names the director") == 2011
 
 
 def test_lookup_opens_the_current_text_and_dates_the_older_ones(corpus_kb):
