@@ -122,7 +122,9 @@ class KnowledgeBase:
         in_field = q.in_field or bool(ret.routed_sections)
         if in_field:
             path, lead = routes.path(qvec, a.route_margin, [h.record.section for h in ret.hits[:3]], a.route_home_bonus)
-            if q.follow_up and q.context:  # a follow-up stays on the path of the question it follows
+            if q.ref_only and ret.routed_sections:  # a bare look-up of a path's own section
+                path = routes.home_of(ret.routed_sections[0]) or path
+            elif q.follow_up and q.context:  # a follow-up stays on the path of the question it follows
                 before, _ = routes.path(embed.embed_query(q.context[:2000]), a.route_margin)
                 path = before or path
         homes = routes.homes(path)

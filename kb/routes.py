@@ -86,6 +86,13 @@ def homes(label: str | None) -> list[str]:
     return _load("paths").homes.get(label, []) if label else []
 
 
+def home_of(section: str) -> str | None:
+    """The one path whose home sections include this section (None when none or several do):
+    looking up 'SAM 4605' is looking up the exemption path."""
+    owners = [label for label, homes in _load("paths").homes.items() if section in homes]
+    return owners[0] if len(owners) == 1 else None
+
+
 def answers_whether(label: str | None) -> bool:
     """Whether a question asking whether or how to take this path is answered from its home sections."""
     return bool(label) and label in _load("paths").whether

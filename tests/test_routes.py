@@ -24,3 +24,11 @@ def test_the_plain_words_question_gets_the_exemption_path_and_its_sources(corpus
     follow = corpus_kb.ask("Who has to sign that?", [{"question": CHEAPER, "answer": r["answer"]}])
     assert "Agency Information Officer" in follow["answer"].split("[1]")[0]
     assert follow["guidance"]["path"] == "exemption"
+
+
+def test_looking_up_a_paths_own_section_shows_that_path(corpus_kb):
+    assert routes.home_of("SAM 4605") == "exemption"
+    assert routes.home_of("STMM 3-501.0") is None  # home of both paths: the question decides
+    r = corpus_kb.ask("SAM 4605")
+    assert r["status"] == "answered" and r["guidance"]["path"] == "exemption"
+    assert corpus_kb.ask("SAM 8422.106")["guidance"] is None  # no path's section
