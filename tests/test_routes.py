@@ -12,7 +12,10 @@ def test_paths_come_from_the_closest_examples():
                     ("What is the monthly price of a CALNET cellular data plan?", None),
                     # buying and phones, but neither buying outside CALNET nor ordering through it
                     ("Does our DGS purchasing delegation let us buy telecom equipment too?", None),
-                    ("Can our department lease a phone system itself?", None)]:
+                    ("Can our department lease a phone system itself?", None),
+                    # whether a service is to be had through CALNET is ordering, not buying elsewhere
+                    ("Is mobile phone service available through CALNET?", "calnet"),
+                    ("Does the state contract include wireless data plans?", "calnet")]:
         path, _ = routes.path(embed.embed_query(q), 0.05)
         assert path == want, (q, path)
 
