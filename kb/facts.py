@@ -280,7 +280,14 @@ def _given(question: str) -> frozenset[str]:
     question rather than once per sentence checked."""
     if not question or YES_NO_RE.match(question):
         return frozenset()
-    return frozenset(m.group(0).lower().rstrip(",") for m in GIVEN_RE.finditer(question))
+    given = {m.group(0).lower().rstrip(",") for m in GIVEN_RE.finditer(question)}
+    # a month in shorthand before a day or a year ('after dec 2009') gives the month too
+    given |= {SHORT_MONTHS[m.group(1).lower()[:3]] for m in SHORT_MONTH_RE.finditer(question)}
+    return frozenset(given)
+
+
+SHORT_MONTHS = {m[:3].lower(): m.lower() for m in MONTHS.strip("(?:)").split("|")}
+SHORT_MONTH_RE = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d", re.I)
 
 
 # What a question can ask for beside a kind of fact, and what a sentence (read with its neighbours)

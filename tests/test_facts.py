@@ -99,6 +99,10 @@ def test_a_value_the_question_gives_is_not_its_answer():
     assert facts.holds("count", "Six vendors were added when the list was refreshed.", later)
     assert not facts.holds("date", "The agreement was awarded on January 30, 2007.",
                            "Who signed the agreement awarded on January 30, 2007?")
+    # a month in shorthand is given too
+    after = "board meeting after dec 2009 - what date?"
+    assert not facts.holds("date", "The board will meet on Wednesday, December 9, 2009.", after)
+    assert facts.holds("date", "The board will meet again on March 3, 2010.", after)
     # A yes/no question asks whether the value it gives holds.
     assert facts.holds("money", "The fee is $5 per line.", "Is the fee $5 per line?")
 
