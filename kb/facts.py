@@ -20,9 +20,9 @@ HOLDS = {
     # a share of a whole: a percentage, an amount, or a fraction ('a portion' names no share)
     "share": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|"
                         r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b", re.I),
-    # a number that is not a section, part or chapter number, nor a year
+    # a number that is not a section, part, chapter or page number, a list marker ('(1)', '1)'), nor a year
     "count": re.compile(rf"(?<!Section )(?<!Sections )(?<!§ )(?<!§)(?<!Part )(?<!Chapter )(?<!Division )(?<!Title )"
-                        rf"(?<!Article )(?<!No\. )(?<![\d.,-])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)|\b{NUMBER_WORDS}\b", re.I),
+                        rf"(?<!Article )(?<!No\. )(?<!Page )(?<!AB )(?<!SB )(?<![\d.,(-])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)(?!\))|\b{NUMBER_WORDS}\b", re.I),
     "span": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b{MONTHS}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I),
     "duration": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b(?:term|expires?|expiration|until|through|prior to|in advance|"
                            rf"annual(?:ly)?|monthly|quarterly|within|limited)\b", re.I),
@@ -254,11 +254,16 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
     if pat is None:
         return True
     text = without_given(text, question)
+    if kind == "count":  # the day of a date ('March 30, 2016') counts nothing, nor a bare number line (a section's)
+        if re.fullmatch(r"[\s\d.,()§-]*", text):
+            return False
+        text = DATE_RE.sub(" ", text)
     if kind == "duration" and HOLDS["date"].search(text):
         return True  # 'by July 1, 2025' answers 'by when'
     return bool(pat.search(text))
 
 
+DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 GIVEN_RE = re.compile(rf"\b\d[\d,]*(?:\.\d+)?\b|\b{MONTHS}\b", re.I)
 YES_NO_RE = re.compile(r"^\s*(?:is|are|was|were|does|do|did|can|could|may|must|should|will|would|has|have)\b", re.I)
 

@@ -57,6 +57,12 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
 def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
     assert facts.holds("count", "The board shall consist of 13 members.")
     assert not facts.holds("count", "as provided in Section 18500 of Part 2")  # section numbers count nothing
+    # nor do page numbers, list markers, bill numbers, the day of a date, or a section's number line
+    assert not facts.holds("count", "EXISTING LAW: AB 2453 Page 2 1)Establishes the Advisory Board of the following members")
+    assert not facts.holds("count", "(1) Existing law establishes the board.")
+    assert not facts.holds("count", "Date of Hearing: March 30, 2016")
+    assert not facts.holds("count", "11544")
+    assert facts.holds("count", "The board met on March 3, 2010 with 12 members present.")
     assert not facts.holds("span", "Requests must be sent prior to purchasing services elsewhere.")
     assert facts.holds("span", "Changes will be announced at least 30 days in advance.")
     assert not facts.holds("name", "the Director of Technology Services", "who is the director?")
