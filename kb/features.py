@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import embed, facts, lexicon, versions, wordvec
+from . import embed, facts, lexicon, routes, versions, wordvec
 from .index import Index
 from .question import Question, unknown_terms
 from .retrieve import Hit
@@ -20,7 +20,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
          "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window", "adapted_sentence",
-         "adapted_window"]
+         "adapted_window", "dense_specific"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -198,6 +198,24 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
 
 
+HUB_K = 10  # a sentence's closeness to questions in general: the mean of its closest example questions
+
+
+def hubness(idx: Index, texts: list[str], vecs: np.ndarray) -> np.ndarray:
+    """How close each sentence is to the field's questions in general (the mean cosine of its
+    HUB_K closest example questions in kb/data/routes.toml), worked out once per index generation.
+    A sentence close to every question ('this allows entities to easily order services') is close
+    to a new one for no reason of its own: its closeness less this says how close it is to this one."""
+    cache = idx.memo("sentence-hubness", dict)
+    todo = [(t, v) for t, v in zip(texts, vecs) if t not in cache]
+    if todo:
+        ex = routes.example_vectors()
+        sims = np.stack([v for _, v in todo]) @ ex.T
+        for (t, _), row in zip(todo, np.sort(sims, axis=1)[:, -HUB_K:]):
+            cache[t] = float(row.mean())
+    return np.asarray([cache[t] for t in texts], dtype=np.float32)
+
+
 def _windows(vecs: np.ndarray, starts: dict[int, int], rows) -> np.ndarray:
     """Each sentence read with its neighbours: the mean of the three sentences' vectors, unit
     length, so that its dot product with a question vector is their closeness (a fact split over
@@ -239,6 +257,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     sims = vecs @ np.asarray(qvec, dtype=np.float32)
     wsims = vecs @ np.asarray(wvec, dtype=np.float32) if wvec is not None else sims
     asims = vecs @ np.asarray(avec, dtype=np.float32) if avec is not None else sims
+    hubs = hubness(idx, [r[2] for r in rows], vecs)
     windows = _windows(vecs, starts, rows)
     wins = windows @ np.asarray(qvec, dtype=np.float32)
     if adapted is not None:
@@ -261,8 +280,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
-    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin in zip(rows, sims, wsims, asims, wins, adapted_sims,
-                                                                    adapted_wins):
+    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins, adapted_sims,
+                                                                         adapted_wins, hubs):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
@@ -292,7 +311,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
-             1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin)]
+             1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin),
+             float(sim - hub)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
                              facts.meets(q.fact.needs, window), parts=tuple(cover(pw, q.alts, own) for pw in part_w)))
     return out

@@ -102,6 +102,11 @@ def title(label: str) -> str:
     return _load("paths").titles.get(label, "")
 
 
+def example_vectors() -> np.ndarray:
+    """Every example question's vector (paths and kinds): a sample of what the field asks."""
+    return np.vstack([_load("paths").vectors, _load("kinds").vectors])
+
+
 def warm() -> None:
     _load("paths")
     _load("kinds")
