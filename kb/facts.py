@@ -19,10 +19,12 @@ HOLDS = {
     "percent": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\bpercent(?:age)? of\b", re.I),
     # a share of a whole: a percentage, an amount, or a fraction ('a portion' names no share)
     "share": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|"
-                        r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b", re.I),
+                        r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b",
+                        re.I),
     # a number that is not a section, part, chapter or page number, a list marker ('(1)', '1)'), nor a year
     "count": re.compile(rf"(?<!Section )(?<!Sections )(?<!§ )(?<!§)(?<!Part )(?<!Chapter )(?<!Division )(?<!Title )"
-                        rf"(?<!Article )(?<!No\. )(?<!Page )(?<!AB )(?<!SB )(?<![\d.,(-])\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)(?!\))|\b{NUMBER_WORDS}\b", re.I),
+                        rf"(?<!Article )(?<!No\. )(?<!Page )(?<!AB )(?<!SB )(?<![\d.,(-])"
+                        rf"\b(?!(?:19|20)\d\d\b)\d[\d,]*\b(?![.-]\d)(?!\))|\b{NUMBER_WORDS}\b", re.I),
     "span": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b{MONTHS}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I),
     "duration": re.compile(rf"\b(?:\d+|{NUMBER_WORDS})[\s-]+{UNIT}\b|\b(?:term|expires?|expiration|until|through|prior to|in advance|"
                            rf"annual(?:ly)?|monthly|quarterly|within|limited)\b", re.I),
@@ -60,9 +62,10 @@ ASKS = [
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
                         r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
                         r"\bwhat (?:is|are|was|were) (?:the |its |their )?(?:\w+ ){0,4}?dates\b|"
-                        r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening|introduction|enactment|award|signing|"
-                        r"hearing|meeting|launch|release|completion|termination) dates?\b|"
-                        r"\bdate (?:of|it was|was it) (?:the |its )?(?:introduc|enact|award|sign|hear|meet|launch|releas|complet|terminat)|"
+                        r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening|introduction|enactment|"
+                        r"award|signing|hearing|meeting|launch|release|completion|termination) dates?\b|"
+                        r"\bdate (?:of|it was|was it) (?:the |its )?"
+                        r"(?:introduc|enact|award|sign|hear|meet|launch|releas|complet|terminat)|"
                         r"\bwhen (?:did|was|were|will|does|do|is|are|must|should)\b.*\b(?:start|begin|began|effective|take effect|took effect|"
                         r"award|enact|sign|creat|establish|end|expire|available|launch|issue|due|complet|finish)|"
                         r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),
@@ -87,7 +90,8 @@ ASKS = [
     ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
     # 'how much of the surcharge goes to ...' asks for a share of a whole: a sentence that only
     # says 'a portion' of it goes there does not answer.
-    ("share", re.compile(r"\bhow much of (?:the|a|an|its|their|this|that|each|every|our)\b|\bwhat (?:share|portion|fraction) of\b", re.I)),
+    ("share", re.compile(r"\bhow much of (?:the|a|an|its|their|this|that|each|every|our)\b|"
+                         r"\bwhat (?:share|portion|fraction) of\b", re.I)),
     ("form", re.compile(r"\b(?:which|what) (?:\w+ ){0,2}forms?\b|\bform (?:number|no\b|#)", re.I)),
     # A person's name: 'who is the current director', 'the name of the chief'. The name of a law, a
     # program or a contract ('the official name of the state law') is not a person's.
@@ -130,8 +134,8 @@ class Asked:
     parts: list[list[str]] = field(default_factory=list)  # the stems of each further part of a compound question
 
 
-STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "address", "contract", "count", "name",
-          "place", "quantity", "org", "destination"}
+STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "address", "contract",
+          "count", "name", "place", "quantity", "org", "destination"}
 # Capitalised words that do not name an organisation by themselves.
 COMMON_CAPS = {"The", "State", "California", "CALNET", "Department", "Office", "Agency", "Services", "Service",
                "Contract", "Contracts", "Program", "Government", "Code", "Section", "This", "These", "All", "Any",
@@ -255,7 +259,7 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
         return True
     text = without_given(text, question)
     if kind == "count":  # the day of a date ('March 30, 2016') counts nothing, nor a bare number line (a section's)
-        if re.fullmatch(r"[\s\d.,()§-]*", text):
+        if BARE_NUMBER_RE.fullmatch(text):
             return False
         text = DATE_RE.sub(" ", text)
     if kind == "duration" and HOLDS["date"].search(text):
@@ -264,6 +268,7 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
 
 
 DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+BARE_NUMBER_RE = re.compile(r"[\s\d.,()§-]*")
 GIVEN_RE = re.compile(rf"\b\d[\d,]*(?:\.\d+)?\b|\b{MONTHS}\b", re.I)
 YES_NO_RE = re.compile(r"^\s*(?:is|are|was|were|does|do|did|can|could|may|must|should|will|would|has|have)\b", re.I)
 

@@ -280,8 +280,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
-    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins, adapted_sims,
-                                                                         adapted_wins, hubs):
+    for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins,
+                                                                         adapted_sims, adapted_wins, hubs):
         rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
@@ -314,5 +314,6 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin),
              float(sim - hub)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
-                             facts.meets(q.fact.needs, window), parts=tuple(cover(pw, q.alts, own) for pw in part_w)))
+                             facts.meets(q.fact.needs, window),
+                             parts=tuple(cover(pw, q.alts, own) for pw in part_w)))
     return out

@@ -93,6 +93,7 @@ def choose(cands: list[Candidate], runner_up: float, max_sentences: int = 3, yes
 
 
 def _add(more: list[Candidate], chosen: list[Candidate], keys: set) -> None:
+    """Append to the answer the sentences of `more` it does not hold yet."""
     for x in more:
         if (x.hit.i, x.k) not in keys:
             chosen.append(x)

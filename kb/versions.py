@@ -19,7 +19,8 @@ ASK_FIRST_RE = re.compile(r"\b(?:originally|original(?:ly)? (?:enacted|version|t
                           r"when it was (?:first )?(?:enacted|created|set up)|at first)\b", re.I)
 # A year that names a version ('the 2011 version', '2011-13 ver', 'around 2011', 'c. 2010'), though
 # no preposition comes before it.
-ASK_VERSION_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(?:\s*[-–]\s*\d{2,4})?\s+(?:ver|vers|version|text|wording|edition|statute)\b|"
+ASK_VERSION_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)(?:\s*[-–]\s*\d{2,4})?\s+"
+                            r"(?:ver|vers|version|text|wording|edition|statute)\b|"
                             r"(?:\baround|\bcirca|\bc\.|\babout|~)\s*(19[5-9]\d|20[0-4]\d)\b", re.I)
 ASK_NOW_RE = re.compile(r"\b(?:today|now|currently|current|these days|at present|presently|as it stands)\b", re.I)
 # Words that only say the question is about the text in force ('as it reads today'): they choose
