@@ -8,19 +8,22 @@ from functools import lru_cache
 
 from .text import tokens, zipf
 
-MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
 NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|sixty|ninety|hundred|thousand|million|dozen|single)"
 UNIT = r"(?:business |calendar |working )?(?:days?|weeks?|months?|years?|hours?|minutes?)"
+AMOUNT = r"\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b"  # a sum of money
+PERCENTAGE = r"\d\s?%|\b\d[\d.]*\s*percent\b"  # a percentage
 # What a sentence must hold for each kind of fact.
 HOLDS = {
-    "money": re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|\b(?:no cost|free of charge|no charge)\b", re.I),
+    "money": re.compile(rf"{AMOUNT}|\b(?:no cost|free of charge|no charge)\b", re.I),
     "quantity": re.compile(r"\b\d[\d,.]*\s*(?:[kmgt]bps|[kmgt]b/s|gigabits?|megabits?|kilobits?|[kmgt]b|gigabytes?|megabytes?|"
                            r"terabytes?|lines|circuits|ports|channels|miles|feet)\b", re.I),
-    "percent": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\bpercent(?:age)? of\b", re.I),
+    "percent": re.compile(rf"{PERCENTAGE}|\bpercent(?:age)? of\b", re.I),
     # a share of a whole: a percentage, an amount, or a fraction ('a portion' names no share)
-    "share": re.compile(r"\d\s?%|\b\d[\d.]*\s*percent\b|\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b|"
-                        r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b",
-                        re.I),
+    "share": re.compile(rf"{PERCENTAGE}|{AMOUNT}|"
+                        r"\b(?:half|one-(?:third|quarter|fourth|fifth|tenth)|two-thirds|three-quarters|all|none)\b", re.I),
     # a number that is not a section, part, chapter or page number, a list marker ('(1)', '1)'), nor a year
     "count": re.compile(rf"(?<!Section )(?<!Sections )(?<!§ )(?<!§)(?<!Part )(?<!Chapter )(?<!Division )(?<!Title )"
                         rf"(?<!Article )(?<!No\. )(?<!Page )(?<!AB )(?<!SB )(?<![\d.,(-])"
@@ -157,10 +160,10 @@ def asked(question: str) -> Asked:
 # 'who owns the routers, who handles our lan?', 'whose routers are they, and do we still have to ...?'.
 # 'or' with a verb offers an alternative to one question ('can we ask for a blanket OK, or does it
 # have to be tied to a project?'), which one sentence answers.
-WH_WORDS = set(tokens("who whom whose what when where which how why"))
-PART_RE = re.compile(r"(?:,|;|\s-|\s—)?\s+and\s+(?=(?:who|whom|whose|what|when|where|which|how|why|is|are|was|were|do|does|"
-                     r"did|can|could|will|would|has|have|should|must)\b)|(?:,|;)\s*(?=(?:who|whom|whose|what|when|where|which|"
-                     r"how|why)\b)", re.I)
+WH = "who|whom|whose|what|when|where|which|how|why"
+WH_WORDS = set(tokens(WH.replace("|", " ")))
+PART_RE = re.compile(rf"(?:,|;|\s-|\s—)?\s+and\s+(?=(?:{WH}|is|are|was|were|do|does|did|can|could|will|would|has|have|"
+                     rf"should|must)\b)|(?:,|;)\s*(?=(?:{WH})\b)", re.I)
 
 
 def parts(question: str) -> list[list[str]]:
@@ -296,7 +299,7 @@ def _given(question: str) -> frozenset[str]:
     return frozenset(given)
 
 
-SHORT_MONTHS = {m[:3].lower(): m.lower() for m in MONTHS.strip("(?:)").split("|")}
+SHORT_MONTHS = {m[:3].lower(): m.lower() for m in MONTH_NAMES}
 SHORT_MONTH_RE = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d", re.I)
 
 
