@@ -105,9 +105,9 @@ def prose(text: str, known) -> float:
         score -= 0.3  # a heading in title case ('Telephone Service in Private Residences or Vehicles')
     if CAPS_RUN_RE.search(text):
         score -= 0.3  # a letterhead or form label ('BILL ANALYSIS ... ASSEMBLY COMMITTEE ON UTILITIES AND COMMERCE')
+    codes = sum(len(m) for m in CODE_RE.findall(text))
     if BILL_HEADER_RE.match(text.strip()):
         score -= 0.5  # a bill's digest header ('AB 2408, as amended, Smyth.'): a citation line, read as less than prose
-    codes = sum(len(m) for m in CODE_RE.findall(text))
     if codes > 0.5 * len(text):
         score -= 0.5  # mostly an identifier ('ADD-CON-ITD-9-14-21-...', '0250-101-0001')
     return max(0.0, min(1.0, score))
