@@ -20,7 +20,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "focus_passage", "qualifier", "kind_strict", "kind_sentence", "kind_near", "kind_soft", "route_home", "section_named", "prose",
          "defines", "opening", "version_fit", "unknown", "in_field", "follow_up", "on_path", "asks_how", "gap_near",
          "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window", "adapted_sentence",
-         "adapted_window", "dense_specific", "name_gap"]
+         "adapted_window", "dense_specific"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
@@ -29,10 +29,7 @@ TRAIL_RE = re.compile(r"\s(?:>>|»)\s")
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,9}\b")  # a run of capitals: an acronym, when the documents define it
 CAPS_RUN_RE = re.compile(r"(?:\b[A-Z][A-Z&'’]+\b[\s,:;-]+){3,}\b[A-Z][A-Z&'’]+\b")  # four words in capitals in a row
-BILL_HEADER_RE = re.compile(r"^[AS][BJ]R? \d+, as (?:introduced|amended|chaptered|enrolled)\b[^.,]{0,20}, "
-                            r"(?:(?:and )?[A-Z][\w'’-]*,? ?){1,4}\.?$")  # 'AB 2408, as amended, Smyth.': bill, stage, authors
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
-NAME_RE = re.compile(r"(?<=[\w,;:)'’\"] )[A-Z][A-Za-z0-9&'’-]*")  # a capitalised word inside a sentence: a name
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
 
@@ -106,8 +103,6 @@ def prose(text: str, known) -> float:
     if CAPS_RUN_RE.search(text):
         score -= 0.3  # a letterhead or form label ('BILL ANALYSIS ... ASSEMBLY COMMITTEE ON UTILITIES AND COMMERCE')
     codes = sum(len(m) for m in CODE_RE.findall(text))
-    if BILL_HEADER_RE.match(text.strip()):
-        score -= 0.5  # a bill's digest header ('AB 2408, as amended, Smyth.'): a citation line, read as less than prose
     if codes > 0.5 * len(text):
         score -= 0.5  # mostly an identifier ('ADD-CON-ITD-9-14-21-...', '0250-101-0001')
     return max(0.0, min(1.0, score))
@@ -273,7 +268,6 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     qpairs = bigrams(q.terms)
     soft = wordvec.SoftMatch(idx, q.fixed, lambda t: idx.idf(t), lambda t: bool(idx.df.get(t)))
     asked_numbers = numbers(q.asked)
-    names = {t for m in NAME_RE.findall(q.asked) for t in tokens(m) if idx.df.get(t) and not t.isdigit()}
     qset = set(q.terms) | {s for alts in q.alts.values() for alt in alts for s in alt}
     per_hit: dict[int, tuple] = {}
     for rank, hit in enumerate(hits):
@@ -282,14 +276,13 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         head = content_terms(heading)
         ctx = head | content_terms(rec.text)
         fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
-        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading),
-                          len(names - ctx) / len(names) if names else 0.0)
+        per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     said_keys = {_key(t) for t in said}
     for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins,
                                                                          adapted_sims, adapted_wins, hubs):
-        rank, ctx, fit, head_cover, head_numbers, name_gap = per_hit[hit.i]
+        rank, ctx, fit, head_cover, head_numbers = per_hit[hit.i]
         fit = fit or not versions.superseded(idx, hit.i, s, fits)
         toks = tokens(s)
         novelty = len(set(toks) - qset) / len(set(toks)) if toks else 0.0
@@ -319,7 +312,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,
              1.0 if hit.i in thread else 0.0, 1.0 if hit.record.doc in thread_docs else 0.0,
              1.0 if said_keys and _key(s) in said_keys else 0.0, float(asim), float(win), float(adsim), float(adwin),
-             float(sim - hub), name_gap]
+             float(sim - hub)]
         out.append(Candidate(hit, k, s, np.asarray(x, dtype=np.float32), fact_at,
                              facts.meets(q.fact.needs, window),
                              parts=tuple(cover(pw, q.alts, own) for pw in part_w)))

@@ -20,7 +20,7 @@ from .select import eligible, pick
 # Evidence about the best sentence that the decision model weighs.
 DECIDE = ["dense_sentence", "dense_words", "dense_passage", "bm25", "cover_near", "soft_sentence", "focus_near",
           "unknown", "in_field", "follow_up", "kind_strict", "route_home", "section_named", "on_path", "asks_how",
-          "gap_near", "number_gap", "name_gap", "top", "mean_gap", "margin"]
+          "gap_near", "number_gap", "top", "mean_gap", "margin"]
 # Read off the ranking rather than the sentence: 'top', the ranker's score of that sentence;
 # 'mean_gap', how far it stands above the mean of the question's eligible sentences; 'margin', how
 # far above the best sentence of any other passage (ALONE when no other passage has one). An answer
