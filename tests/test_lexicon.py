@@ -46,12 +46,6 @@ def test_plain_words_reach_the_policy_words(corpus_kb):
     assert r["status"] == "answered" and "State Controller" in r["answer"] + " ".join(c["quote"] for c in r["citations"])
 
 
-def test_asking_what_a_law_is_called_reaches_its_short_title(corpus_kb):
-    # 'This part may be cited as ...', 'This chapter shall be known as ...'
-    q = analyse("What is that part of the code called?", None, corpus_kb.index())
-    assert any(alt[0] in ("cite", "cited") or "known" in alt for alt in q.alts.get("call", q.alts.get("called", ())))
-
-
 def test_a_sentence_using_a_defined_acronym_is_read_with_its_full_name(corpus_kb):
     idx = corpus_kb.index()
     acronyms = idx.vocabulary["acronyms"]
