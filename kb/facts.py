@@ -265,9 +265,21 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
         if BARE_NUMBER_RE.fullmatch(text):
             return False
         text = DATE_RE.sub(" ", text)
+    if kind == "date":  # a year in another act's name ('... Communication Act of 2002') dates nothing asked
+        text = TITLE_YEAR_RE.sub(lambda m: m.group(0) if _names_it(m.group(1), question)
+                                 else m.group(1) + "Act of _", text)
     if kind == "duration" and HOLDS["date"].search(text):
         return True  # 'by July 1, 2025' answers 'by when'
     return bool(pat.search(text))
+
+
+TITLE_YEAR_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,6})Act of (?:19|20)\d\d\b")
+
+
+def _names_it(title: str, question: str) -> bool:
+    """Whether a question names the act whose title this is (most of the title's words)."""
+    words, asked_words = [t for t in tokens(title) if t not in GENERIC], set(tokens(question))
+    return not words or sum(t in asked_words for t in words) >= 0.5 * len(words)
 
 
 DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)

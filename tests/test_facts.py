@@ -113,6 +113,15 @@ def test_a_value_the_question_gives_is_not_its_answer():
     assert facts.holds("money", "The fee is $5 per line.", "Is the fee $5 per line?")
 
 
+def test_the_year_in_another_acts_name_does_not_date_the_act_asked_about():
+    other = "Existing law establishes the Emergency Radio Safety Act of 2002."
+    assert not facts.holds("date", other, "In what year was the Harbor Telephone Users Act enacted?")
+    assert facts.holds("date", other, "When was the Emergency Radio Safety Act passed?")
+    # a year of its own in the sentence still dates
+    assert facts.holds("date", "The Emergency Radio Safety Act of 2002 was amended in 2010.",
+                       "When was the Harbor Telephone Users Act amended?")
+
+
 def test_a_maximum_or_a_consequence_must_be_stated_not_just_a_number_or_the_rule():
     assert facts.asked("Is there a max number of ATRs a CATR can appoint?").needs == ["bound"]
     assert facts.asked("What happens if we don't comply with the policy?").needs == ["consequence"]
@@ -152,3 +161,8 @@ def test_a_number_of_days_is_not_answered_by_another_number(corpus_kb):
 def test_a_fact_in_the_neighbouring_sentence_is_part_of_the_answer(corpus_kb):
     r = corpus_kb.ask("How many members did the Technology Services Board have in 2007?")
     assert r["status"] == "answered" and "13 members" in r["answer"]
+
+
+def test_an_act_dated_only_by_another_acts_name_is_not_dated(corpus_kb):
+    r = corpus_kb.ask("What year did the Warren 911 Emergency Assistance Act become law?")
+    assert r["status"] == "not_found" and r["answer"].startswith(f"{NOT_FOUND_LEAD} state a date")
