@@ -84,7 +84,7 @@ ASKS = [
     ("money", re.compile(r"\bhow much\b(?!\s+(?:of|time|notice|warning|lead time|advance|in advance|earlier|sooner|longer)\b)|\$|"
                          rf"\bwhat(?:'s|’s|s| is| are| was| were)?\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:{_NOT_AUX}[\w'’-]+\s+){{0,4}}?"
                          r"(?:price|prices|pricing|cost|costs|fee|fees|fine|fines|penalty|penalties|salary|salaries|wage|wages|"
-                         r"amount|charge|charges|rate|rates|budget|balance|spending limit|threshold)\b"
+                         r"amount|charge|charges|rate|rates|budget|balance|spending limit)\b"
                          r"(?!\s+(?:basis|methodology|structure|model|schedule|recovery|allocation|plan|center|letter)\b)|"
                          r"\bwhat (?:do|does|did|will|would) (?!.*\bbased on\b)(?:[\w'’-]+\s+){1,5}?(?:cost|(?<!in )charge|pay)\b|"
                          r"\b(?:price|cost|fee|fine|penalty|amount|spending limit|salary|budget)\s+(?:of|for|per)\b|"
@@ -118,7 +118,7 @@ ASKS = [
 KIND_WORDS = set(tokens("number phone telephone contact call address mailing street email e-mail percent "
                         "percentage date year day month when price cost fee amount dollar how many much long "
                         "name named who whom where form forms contract agreement deadline time days weeks months "
-                        "years max maximum"))
+                        "years max maximum threshold threshhold"))
 GENERIC = set(tokens("calnet state agency agencies department departments california government service services "
                      "policy documents document stmm sam section chapter code law rule rules our we us must shall "
                      "may need needs required have has get"))
@@ -193,7 +193,7 @@ def _asking_words(question: str) -> list[str]:
 
 # What an amount, a count or a number asked for is of: a sentence that answers must name it.
 QUALIFY = {
-    "money": re.compile(r"\b(fines?|penalt(?:y|ies)|salar(?:y|ies)|wages?|balance|budget|threshold|limit|max|maximum|fees?|"
+    "money": re.compile(r"\b(fines?|penalt(?:y|ies)|salar(?:y|ies)|wages?|balance|budget|limit|max|maximum|fees?|"
                         r"surcharge|tax|deposit|rebate|refund|discount)\b|\bper (minute|month|line|year|hour|call|device|user)\b|"
                         r"\b(monthly|yearly|annual)\b", re.I),
     "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|\bnumber of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),

@@ -35,6 +35,8 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("Where can I look up the prices the data center charges us?").kind is None
     assert facts.asked("Besides keeping costs down, what else did the program promise?").kind is None
     assert facts.asked("When must an agency submit its exemption request?").kind is None  # 'prior to purchasing'
+    # a threshold is a bound of whatever is counted, not a sum of money: 'where 5% or more of the population'
+    assert facts.asked("At what population threshold must a 911 center have bilingual operators?").kind is None
     # ... while a question whose own head asks for it still does.
     assert facts.asked("whats the fine if we skip calnet w/o exemption").kind == "money"
     assert facts.asked("What did the original CALNET system cost the state?").kind == "money"
@@ -166,3 +168,9 @@ def test_a_fact_in_the_neighbouring_sentence_is_part_of_the_answer(corpus_kb):
 def test_an_act_dated_only_by_another_acts_name_is_not_dated(corpus_kb):
     r = corpus_kb.ask("What year did the Warren 911 Emergency Assistance Act become law?")
     assert r["status"] == "not_found" and r["answer"].startswith(f"{NOT_FOUND_LEAD} state a date")
+
+
+def test_a_threshold_asked_for_is_the_value_itself_not_a_word_the_answer_must_use():
+    got = facts.asked("911 centers need bilingual operators at what % threshold?")
+    assert got.kind == "percent" and "threshold" not in got.focus
+    assert facts.asked("What is the dollar threshold for orders?").kind == "money"  # the dollar still asks for a sum
