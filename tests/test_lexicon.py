@@ -39,6 +39,14 @@ def test_a_synonym_phrase_matches_after_its_shorthand_is_written_out(corpus_kb):
     assert ("catr",) in q.alts["contact"]
 
 
+def test_the_sellers_group_matches_in_the_plural(corpus_kb):
+    # 'which vendors?' reaches the contractors a contract names, as 'which vendor?' does
+    q = analyse("calnet 3 subcategory 1.1 - which vendors?", None, corpus_kb.index())
+    assert ("contractor",) in q.alts["vendor"]
+    q = analyse("any cheaper alternative providers we could use?", None, corpus_kb.index())
+    assert ("non", "calnet") in q.alts["provid"] or ("outsid", "calnet") in q.alts["provid"]
+
+
 def test_plain_words_reach_the_policy_words(corpus_kb):
     q = analyse("Do we have to publish our 800 numbers somewhere?", None, corpus_kb.index())
     assert q.in_field and any(("toll",) == alt or "toll" in alt for alt in q.alts.get("800", ()))
