@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
 RAW_WORD_RE = re.compile(r"[a-z][a-z0-9'’-]*[a-z0-9]|[a-z0-9]+|#")
 # 'Authorization to Order (ATO)': an acronym in brackets after the words it abbreviates.
-EXPANSION_RE = re.compile(r"((?:[A-Z][\w&’'/-]*[\s-]+(?:(?:of|to|and|for|the|on|in|&)\s+){0,2}){1,8})\((?:the\s+)?([A-Z][A-Za-z&]{1,9})\)")
+# A plan's number may stand between ('Reorganization Plan No. 1 of 2009 (GRP No. 1)'), and the acronym
+# may be a plural ('Public Safety Answering Points (PSAPs)').
+EXPANSION_RE = re.compile(r"((?:[A-Z][\w&’'/-]*[\s-]+(?:(?:of|to|and|for|the|on|in|&)\s+){0,2}){1,8})"
+                          r"(?:No\.\s*\d+\s+(?:of\s+\d{4}\s+)?)?\((?:the\s+)?([A-Z][A-Za-z&]{1,9}?)(?:s|\s+No\.\s*\d+)?\)")
+# 'local area network (LAN)': the same in lower case, where the acronym is all capitals.
+LOWER_EXPANSION_RE = re.compile(r"((?:[a-z][\w-]*\s+){2,6})\(([A-Z]{2,6}?)s?\)")
 # 'ATO – Authorization to Order.' at the start of a line: a glossary entry.
 GLOSSARY_RE = re.compile(r"^\s*([A-Z][A-Z0-9&]{1,9})\s+[–—-]\s+([A-Z][^.\n]{3,80}?)(?:\.|\s\(|$)", re.M)
 MINOR = {"of", "to", "and", "for", "the", "on", "in", "&"}
@@ -62,21 +67,31 @@ def synonym_list(path: Path = SYNONYMS_FILE) -> tuple[list[list[str]], dict[str,
     return _read_synonyms(str(path), path.stat().st_mtime if path.exists() else 0.0)
 
 
-def _spells(words: list[str], letters: str) -> bool:
-    """Whether the words' initials spell the letters, each minor word ('of', 'to') used or skipped."""
+def _spells(words: list[str], parts: list[str]) -> bool:
+    """Whether the words begin with the acronym's parts in turn (its letters, or a mixed-case
+    acronym's syllables: 'O', 'Tech'), each minor word ('of', 'to') used or skipped."""
     if not words:
-        return not letters
+        return not parts
     first, rest = words[0], words[1:]
-    if letters and first[0].lower() == letters[0] and _spells(rest, letters[1:]):
+    if parts and first.lower().startswith(parts[0]) and _spells(rest, parts[1:]):
         return True
-    return first.lower() in MINOR and _spells(rest, letters)
+    return first.lower() in MINOR and _spells(rest, parts)
+
+
+def _parts(acronym: str) -> list[str]:
+    """An acronym's letters ('ATO' -> a, t, o), or, when it mixes cases, its capitalised syllables
+    ('OTech' -> o, tech; 'CalREN' -> cal, r, e, n)."""
+    bare = acronym.replace("&", "")
+    if bare.isupper():
+        return list(bare.lower())
+    return [p.lower() for p in re.findall(r"[A-Z][a-z]*", bare)]
 
 
 def _initials_match(words: list[str], acronym: str) -> list[str] | None:
     """The trailing words whose initials spell the acronym ('Authorization to Order' for ATO), or None."""
-    letters = acronym.lower().replace("&", "")
+    parts = _parts(acronym)
     for start in range(len(words)):
-        if words[start].lower() not in MINOR and _spells(words[start:], letters):
+        if words[start].lower() not in MINOR and _spells(words[start:], parts):
             return words[start:]
     return None
 
@@ -86,7 +101,7 @@ def corpus_acronyms(texts) -> dict[str, str]:
     entries 'ABC – Full Name'. The most frequent expansion of each acronym wins."""
     seen: dict[str, Counter] = {}
     for text in texts:
-        for m in EXPANSION_RE.finditer(text):
+        for m in [*EXPANSION_RE.finditer(text), *LOWER_EXPANSION_RE.finditer(text)]:
             words = m.group(1).split()
             got = _initials_match(words, m.group(2))
             if got:
@@ -95,7 +110,8 @@ def corpus_acronyms(texts) -> dict[str, str]:
             full = m.group(2).strip()
             if _initials_match(full.split(), m.group(1)):
                 seen.setdefault(m.group(1).lower(), Counter())[full.lower()] += 2
-    return {a: c.most_common(1)[0][0] for a, c in seen.items() if a not in ("calnet",)}
+    # 'Department of Finance (Finance)' names, it does not abbreviate
+    return {a: full for a, c in seen.items() if a not in ("calnet",) and (full := c.most_common(1)[0][0]) != a}
 
 
 def raw_words(text: str) -> list[str]:

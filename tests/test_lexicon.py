@@ -25,6 +25,13 @@ def test_acronyms_the_documents_define_are_found(corpus_kb):
     assert acronyms["cmas"] == "california multiple awards schedule"
     q = analyse("who uses the ato form", None, corpus_kb.index())
     assert ("author", "order") in q.alts["ato"]
+    # a plan's number between ('... Plan No. 1 of 2009 (GRP No. 1)'), a plural, lower case, mixed case
+    assert acronyms["grp"] == "governor’s reorganization plan"
+    assert acronyms["psap"] == "public safety answering points"
+    assert acronyms["lan"] == "local area network"
+    assert acronyms["calren"] == "california research and education network"
+    assert "finance" not in acronyms  # 'Department of Finance (Finance)' names, it does not abbreviate
+    assert analyse("grp no 2 - what did dts have to coordinate?", None, corpus_kb.index()).in_field
 
 
 def test_the_synonym_list_holds_terms_not_questions():
