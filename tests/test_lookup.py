@@ -78,3 +78,11 @@ def test_a_section_number_typed_alone_reaches_its_section(corpus_kb):
     r = corpus_kb.ask("ab 2408 introduced when?")
     assert r["status"] == "answered" and r["citations"][0]["section"] == "AB 2408"
     assert "february 19, 2010" in (r["answer"] + " ".join(c["quote"] for c in r["citations"])).lower()
+
+
+def test_asking_what_a_section_provides_opens_that_section(corpus_kb):
+    """'What does GC 11539 provide?' asks for the section itself, not for sentences elsewhere that
+    use the word 'provide'."""
+    r = corpus_kb.ask("What does Government Code section 11539 provide?")
+    assert r["status"] == "answered" and {c["section"] for c in r["citations"]} == {"GC 11539"}
+    assert "managing the affairs" in r["answer"]
