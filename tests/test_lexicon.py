@@ -54,6 +54,12 @@ def test_the_sellers_group_matches_in_the_plural(corpus_kb):
     assert ("non", "calnet") in q.alts["provid"] or ("outsid", "calnet") in q.alts["provid"]
 
 
+def test_the_phases_of_a_process_reach_the_documents_words(corpus_kb):
+    # 'when did it wrap up?' reaches 'the process ... closed on September 14, 2012'
+    q = analyse("when did the vendor pre-screening kick off, and when did it wrap up?", None, corpus_kb.index())
+    assert ("close",) in q.alts["wrap"] and ("launch",) in q.alts["kick"]
+
+
 def test_plain_words_reach_the_policy_words(corpus_kb):
     q = analyse("Do we have to publish our 800 numbers somewhere?", None, corpus_kb.index())
     assert q.in_field and any(("toll",) == alt or "toll" in alt for alt in q.alts.get("800", ()))
