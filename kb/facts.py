@@ -197,7 +197,10 @@ QUALIFY = {
                         r"surcharge|tax|deposit|rebate|refund|discount)\b|\bper (minute|month|line|year|hour|call|device|user)\b|"
                         r"\b(monthly|yearly|annual)\b", re.I),
     "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|\bnumber of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),
-    "phone": re.compile(r"\b(fax|toll[- ]free|hotline|help ?desk|pager)\b", re.I),
+    # the kind of the number asked for ('the toll-free number', 'the fax'), not of numbers the question
+    # mentions after it ('the telephone number of the OAL Reference Attorney for ... publishing toll-free numbers')
+    "phone": re.compile(r"\b(fax)\b|^(?:(?!\bnumbers?\b|#).)*?\b(toll[- ]free|hotline|help ?desk|pager)\s+"
+                        r"(?:phone\s+|telephone\s+)?(?:numbers?|no\b|#|line)", re.I),
     "org": re.compile(r"\b(vendors?|compan(?:y|ies)|carriers?|providers?|contractors?|firms?|suppliers?)\b", re.I),
 }
 

@@ -174,3 +174,12 @@ def test_a_threshold_asked_for_is_the_value_itself_not_a_word_the_answer_must_us
     got = facts.asked("911 centers need bilingual operators at what % threshold?")
     assert got.kind == "percent" and "threshold" not in got.focus
     assert facts.asked("What is the dollar threshold for orders?").kind == "money"  # the dollar still asks for a sum
+
+
+def test_the_kind_of_number_asked_for_is_read_from_the_number_asked_for():
+    # the Reference Attorney's telephone number is asked for; the toll-free numbers are the topic
+    got = facts.asked("What is the telephone number of the OAL Reference Attorney for more information "
+                      "about the regulations on publishing toll-free numbers?")
+    assert got.kind == "phone" and got.qualifier == []
+    assert facts.asked("calnet program help desk phone #").qualifier == ["desk"]
+    assert facts.asked("oal fax number for form 400").qualifier == ["fax"]
