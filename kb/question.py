@@ -137,8 +137,10 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
                                           or bool(WHAT_SECTION_SAYS_RE.match(" ".join(rest.split()))))
     fact = facts.asked(asked)
     fact.focus = [t for t in fact.focus if t not in said_now] or fact.focus
-    if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before
-        fact.focus = facts.asked(context).focus
+    if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before; 'how many
+        # agencies were using it?' is about agencies, though the word is too common to be a focus elsewhere
+        fact.focus = [t for t in tokens(asked) if t in facts.GENERIC and t not in facts.KIND_WORDS][:3] \
+            or facts.asked(context).focus
     asking = set(tokens(asked)) or set(tokens(fixed))
     named = " ".join(f"{r.ref}{r.subdivision or ''}" for r in bare)  # so that retrieval goes to the section
     return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra), named) if p), terms=terms,

@@ -79,3 +79,11 @@ def test_a_follow_up_pointing_back_stays_in_the_field_despite_a_word_no_document
     q = analyse("When it gives that kind of advice to a county, what is that supposed to achieve for the county "
                 "and for the people it serves?", history, idx)
     assert q.in_field  # 'achieve' is in no document, but 'it' and 'that' point back
+
+
+def test_a_follow_up_that_names_what_it_counts_is_about_that(corpus_kb):
+    """'How many agencies were using it?' after 'What contract did CALNET 3 replace?' asks a count of
+    agencies; the count need not be of what was replaced."""
+    r = corpus_kb.ask_after(["What contract did CALNET 3 replace?"], "How many agencies were using it?")
+    text = r["answer"] + " ".join(c["quote"] for c in r["citations"])
+    assert r["status"] == "answered" and "211 State" in text and "1710 non-state" in text

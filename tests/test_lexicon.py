@@ -58,6 +58,8 @@ def test_the_phases_of_a_process_reach_the_documents_words(corpus_kb):
     # 'when did it wrap up?' reaches 'the process ... closed on September 14, 2012'
     q = analyse("when did the vendor pre-screening kick off, and when did it wrap up?", None, corpus_kb.index())
     assert ("close",) in q.alts["wrap"] and ("launch",) in q.alts["kick"]
+    q = analyse("how many extra years can be tacked on?", None, corpus_kb.index())
+    assert ("extens",) in q.alts["tack"]
 
 
 def test_plain_words_reach_the_policy_words(corpus_kb):
