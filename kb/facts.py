@@ -42,7 +42,8 @@ HOLDS = {
     "person": re.compile(r"\b(?:Officer|Director|Chief|Secretary|Representative|Manager|Administrator|Governor|Controller|"
                          r"Deputy|Board|Office|Department|Division|Agency|Legislature|Commission|Council|Committee|"
                          r"CATR|ATR|AIO|CIO|supervisor|employee|head|chief|director|officer|staff|agency|department|office)s?\b"),
-    "destination": re.compile(r"\b(?:to|with)\s+(?:the\s+)?(?:[A-Z][\w’'&.-]+)|\b(?:P\.?\s?O\.?\s+Box|Suite|Street|Avenue|"
+    "destination": re.compile(r"\b(?:to|with)\s+(?:the\s+)?(?:(?:office|department|division|agency|board)\s+of\s+(?:the\s+)?)?"
+                              r"(?:[A-Z][\w’'&.-]+)|\b(?:P\.?\s?O\.?\s+Box|Suite|Street|Avenue|"
                               r"Boulevard|Mail Stop)\b"),
     "place": re.compile(r"\b(?:in|at)\s+(?:the\s+)?[A-Z][a-z]+"),
     "name": re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"),  # checked further in holds()

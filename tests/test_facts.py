@@ -183,3 +183,10 @@ def test_the_kind_of_number_asked_for_is_read_from_the_number_asked_for():
     assert got.kind == "phone" and got.qualifier == []
     assert facts.asked("calnet program help desk phone #").qualifier == ["desk"]
     assert facts.asked("oal fax number for form 400").qualifier == ["fax"]
+
+
+def test_a_destination_may_be_an_office_of_a_named_body():
+    said = ("Existing law transferred all the duties of the Telecommunications Division in the Department of "
+            "General Services to the office of the State Chief Information Officer.")
+    assert facts.holds("destination", said, "Where did its telecom division go in 2009?")
+    assert not facts.holds("destination", "The division was reorganized in 2009.", "Where did its telecom division go?")
