@@ -119,7 +119,7 @@ ASKS = [
 KIND_WORDS = set(tokens("number phone telephone contact call address mailing street email e-mail percent "
                         "percentage date year day month when price cost fee amount dollar how many much long "
                         "name named who whom where form forms contract agreement deadline time days weeks months "
-                        "years max maximum threshold threshhold"))
+                        "years max maximum threshold"))
 GENERIC = set(tokens("calnet state agency agencies department departments california government service services "
                      "policy documents document stmm sam section chapter code law rule rules our we us must shall "
                      "may need needs required have has get"))

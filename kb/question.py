@@ -132,9 +132,8 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     # 'as it reads today' picks the version (q.when); its words say nothing about the answer either
     said_now = set(tokens(versions.now_words(short))) - set(tokens(versions.NOW_WORDS_RE.sub(" ", short)))
     terms = [t for t in terms if t not in said_now] or terms
-    rest = _strip_refs(short)
-    ref_only = bool(own or own_bare) and (not [t for t in tokens(rest) if not t.isdigit()]
-                                          or bool(WHAT_SECTION_SAYS_RE.match(" ".join(rest.split()))))
+    ref_only = bool(own or own_bare) and not [t for t in tokens(_strip_refs(short))
+                                              if not t.isdigit() and t not in SECTION_SAYS]
     fact = facts.asked(asked)
     fact.focus = [t for t in fact.focus if t not in said_now] or fact.focus
     if not fact.focus and context:  # 'how long is it?': what it is about is in the turn before; 'how many
@@ -191,10 +190,9 @@ def _section_numbers(idx) -> dict[str, list[str]]:
     return out
 
 
-# 'What does GC 11539 provide?', 'what does SAM 6780 cover?': with the reference taken out, a question
-# that asks only what the section says is a look-up of it ('provide' is not a word to find in it).
-WHAT_SECTION_SAYS_RE = re.compile(r"^\s*what\s+(?:does|do|did)\s+(?:the\s+)?(?:provide|say|state|establish|cover|"
-                                  r"contain|require|do|address|describe|set\s+out|mean)s?\s*\??\s*$", re.I)
+# Verbs that, beside a reference and nothing else, ask what the section says: 'What does GC 11539
+# provide?', 'what does SAM 6780 cover?' are look-ups of the section ('provide' is no word to find in it).
+SECTION_SAYS = set(tokens("provide establish cover contain address describe set out mean"))  # stems: 'provides' too
 
 
 def _strip_refs(text: str) -> str:
