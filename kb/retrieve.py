@@ -11,7 +11,7 @@ from ingest.refs import Ref, find_refs, ref_key
 from . import embed
 from .index import Index, Record
 from .store import Store
-from .text import near_duplicate, tokens  # noqa: F401 (near_duplicate is also read from here)
+from .text import near_duplicate, same_passage, tokens  # noqa: F401 (near_duplicate and same_passage are also read from here)
 
 RRF_K = 60
 IDENTIFIER_RE = re.compile(r"\b(?:[A-Z]{2,6}|Form|STD\.?)[- ]?\d{2,}(?:-[\w]+)*\b")
@@ -117,7 +117,7 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
     for i in order:
         rec = index.records[i]
         # The same passage from another publisher does not take a second place.
-        twin = next((n for n, h in enumerate(hits) if near_duplicate(rec.text, h.record.text)), None)
+        twin = next((n for n, h in enumerate(hits) if same_passage(rec.text, h.record.text)), None)
         if twin is not None:
             if prefer is not None and prefer(i) and not prefer(hits[twin].i):
                 hits[twin] = Hit(i, rec, fused[i], dense_sim.get(i, 0.0), float(lex[i]) if len(lex) else 0.0,

@@ -91,6 +91,21 @@ def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     return len(sa & sb) / min(len(sa), len(sb)) >= threshold
 
 
+COPY_SHARE = 0.9  # of a much shorter passage's three-word runs, the share the other must hold to be its copy
+
+
+def same_passage(a: str, b: str) -> bool:
+    """Whether two passages are copies of one (two publishers, two versions of a statute): near
+    duplicates, and, when one is less than half as long, nearly all of it in the other. A short
+    passage a longer one quotes in part ('"Chief" means the Chief of the Office of Technology
+    Services' beside a passage that names that Chief) says something of its own."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return False
+    share = len(sa & sb) / min(len(sa), len(sb))
+    return share >= (0.6 if 2 * min(len(sa), len(sb)) >= max(len(sa), len(sb)) else COPY_SHARE)
+
+
 @lru_cache(maxsize=50000)
 def zipf(word: str) -> float:
     """How common a word is in English (wordfreq's Zipf scale: 3 = once per million words)."""
