@@ -70,8 +70,10 @@ class Chunk:
     subdivision: str | None = None
     label: str | None = None
     position: int = 0
+    lead: str | None = None  # the lead-in of a list this chunk continues (chunker._Lead): read by word
+    # search (kb.index.Record.context), not embedded, where it would draw every question about its subject
 
     def context(self) -> str:
-        """Text used for embedding and lexical search: where the chunk sits, then the chunk."""
+        """Text that is embedded: where the chunk sits, then the chunk (word search also reads its lead)."""
         where = " · ".join(p for p in (self.section, self.heading, self.label) if p)
         return f"{self.title}\n{where}\n{self.text}" if where else f"{self.title}\n{self.text}"

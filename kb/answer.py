@@ -20,6 +20,9 @@ from .wording import EMPTY, NOT_FOUND, OUT_OF_SCOPE  # noqa: F401 (also read fro
 
 
 ROUTE_PASSAGES = 8  # passages of a guided path's own sections added to the candidates
+# The best BM25 passages, added to the candidates though the fused ranking left them out: a passage
+# that holds the question's rare words but embeds far from it (a statute's list item) is still read.
+LEXICAL_SURE = 2
 # A question plainly on a path (its examples this much closer than the others') that asks whether it
 # may, or how to, do something (not for one fact) is answered from the path's own sections, on a
 # path whose sections say so (routes.answers_whether: the exemption path, not the ordering one).
@@ -147,6 +150,7 @@ class KnowledgeBase:
         else:
             _, speller = lexicon.for_index(idx)
             pool = quoted + [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
+            pool += [int(j) for j in np.argsort(-ret.lexical)[:LEXICAL_SURE] if ret.lexical[j] > 0] if len(ret.lexical) else []
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,

@@ -274,7 +274,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         rec = hit.record
         heading = f"{rec.title} {rec.section or ''} {rec.heading or ''} {rec.label or ''}"
         head = content_terms(heading)
-        ctx = head | content_terms(rec.text)
+        ctx = head | content_terms(rec.text) | content_terms(rec.lead or "")
         fit = versions.fits(vers[hit.i], q.when, versions.years(idx, rec.section))
         per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731

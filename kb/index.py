@@ -21,7 +21,7 @@ from .config import Settings
 from .store import Store
 from .text import tokens
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
 CODE_NAME_RE = re.compile(r"\b(?:Government|Gov\.|Public Contract|Revenue and Taxation)\s+Code\b")
 AMBIGUOUS = "\u212a\u017f\u0130\u0131"  # K, ſ, İ, ı: equal to ASCII letters for a re.I pattern
@@ -44,16 +44,18 @@ class Record:
     label: str | None
     position: int
     fid: str
+    lead: str | None = None  # the lead-in of a list the chunk continues (ingest chunker)
 
     @classmethod
     def from_chroma(cls, cid: str, text: str, m: dict) -> "Record":
         return cls(id=cid, text=text, doc=m.get("doc", ""), title=m.get("title", ""),
                    section=m.get("section"), heading=m.get("heading"), page=m.get("page"),
                    url=m.get("url"), kind=m.get("kind", "other"), subdivision=m.get("subdivision"),
-                   label=m.get("label"), position=int(m.get("position", 0)), fid=m.get("fid", ""))
+                   label=m.get("label"), position=int(m.get("position", 0)), fid=m.get("fid", ""),
+                   lead=m.get("lead"))
 
     def context(self) -> str:
-        where = " ".join(p for p in (self.section, self.heading, self.label) if p)
+        where = " ".join(p for p in (self.section, self.heading, self.label, self.lead) if p)
         return f"{self.title} {where} {self.text}"
 
 
@@ -181,7 +183,9 @@ def _build_lexical(records: list[Record]):
     corpus = [tokens(r.context()) or ["_"] for r in records]
     model = bm25s.BM25(k1=1.2, b=0.75)
     model.index(corpus, show_progress=False)
-    df = Counter(t for toks in corpus for t in set(toks))
+    # A list's lead-in, carried beside the chunks that continue it, is counted once, where it stands.
+    df = Counter(t for r, toks in zip(records, corpus)
+                 for t in (set(toks) - set(tokens(r.lead)) | set(tokens(r.text)) if r.lead else set(toks)))
     return model, dict(df)
 
 

@@ -96,7 +96,7 @@ def _fid(key: str, digest: str) -> str:
 def _chunk_meta(c: ingest.Chunk, fid: str) -> dict:
     return {"fid": fid, "doc": c.doc, "title": c.title, "section": c.section, "heading": c.heading,
             "page": c.page, "url": c.url, "kind": c.kind, "subdivision": c.subdivision,
-            "label": c.label, "position": c.position}
+            "label": c.label, "position": c.position, "lead": c.lead}
 
 
 class Ingester:

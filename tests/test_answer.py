@@ -56,6 +56,16 @@ def test_every_sentence_has_a_marker_that_resolves(corpus_kb, question):
         assert said.lstrip("-•· ") in by_n[n], (said, by_n[n])
 
 
+def test_a_statute_list_item_answers_in_its_own_statute(corpus_kb):
+    """GC 11541(b)(3) is a list item whose subject ('the Office of Technology Services may') is in
+    the chunk before it; GC 15275 has a like clause about another office and must not answer."""
+    r = corpus_kb.ask("Does the law let the Office of Technology Services recommend procedures and methods of "
+                      "operation to public agencies?")
+    first = r["citations"][0]
+    assert r["status"] == "answered" and first["section"] == "GC 11541", r["citations"]
+    assert "most efficient and economical use" in first["quote"]
+
+
 def test_the_signature_question_names_the_signer(corpus_kb):
     r = corpus_kb.ask("Who must sign a CALNET exemption request?")
     assert "Agency Information Officer" in r["answer"]

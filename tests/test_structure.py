@@ -1,6 +1,8 @@
 """Structure detection on the real excerpts and on fixtures: sections, headings, subdivisions."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ingest import parse
@@ -102,3 +104,22 @@ def test_former_stmm_numbers_share_a_key():
 ])
 def test_a_document_names_the_sections_it_holds(title, url, name, expected):
     assert doc_ranges(title, url, name) == expected
+
+
+def test_a_chunk_that_continues_a_numbered_list_keeps_its_lead_in():
+    """'(3) Recommend to public agencies ...' is read for word search with '... the Office of Technology
+    Services may do all of the following:', which the chunk before it holds; a bulleted list's
+    lead-in is not carried, and the next subdivision '(c) ...' ends the list."""
+    from ingest.chunker import chunk_document
+    from ingest.models import Document, Page, Paragraph, Section
+
+    lead = "(b) With respect to telephone systems, the Office may do all of the following:"
+    items = [f"({n}) {'Provide a long clause about one duty of the Office. ' * 8}" for n in (1, 2)]
+    paras = [lead, *items, "(3) Recommend rules to public agencies.", "(c) The Office has these duties:",
+             "- plan the network", "- review the budget " * 30, "- report each year"]
+    doc = Document("law.md", [Page("")], title="A statute", kind="statute")
+    chunks = chunk_document(doc, [Section("GC 1", None, [Paragraph(p) for p in paras])])
+    later = [c for c in chunks if re.match(r"\(\d\)", c.text)]  # chunks that open on an item of the list
+    assert later and all(c.lead == lead for c in later)
+    assert all("all of the following" not in c.text for c in later)  # quoted text stays the chunk's own
+    assert all(c.lead is None for c in chunks if c.text.startswith(("(c)", "-")))
