@@ -9,6 +9,9 @@ from .refs import doc_kind
 TARGET = 700  # characters: a paragraph or a few
 LIMIT = 1200  # a single paragraph longer than this is cut at sentence ends
 SENTENCE_END_RE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(]?[A-Z])")
+# Where a run-on (an act's title: '..., to amend Sections 2872.5, 2892, and 2892.1 of the Public
+# Utilities Code, to amend ...') may be cut: after a semicolon, or a comma before the next 'to' clause.
+CLAUSE_END_RE = re.compile(r"(?:;|,(?=\s+(?:and\s+)?to\s))\s")
 LEAD_MAX = 300  # characters of a list's lead-in carried to a chunk that continues the list
 # List item markers, by level: a statute's subdivision (a), paragraph (1), subparagraph (A); a bullet.
 ITEM_RES = [("letter", re.compile(r"^\([a-z]{1,2}\)\s")), ("number", re.compile(r"^(?:\(\d{1,3}\)|\d{1,2}[.)])\s")),
@@ -22,8 +25,9 @@ def _pieces(text: str) -> list[str]:
         return [text]
     out, cur = [], ""
     for sent in SENTENCE_END_RE.split(text):
-        while len(sent) > LIMIT:  # a run-on without sentence ends: cut at a space
-            cut = sent.rfind(" ", 0, LIMIT)
+        while len(sent) > LIMIT:  # a run-on without sentence ends: cut between clauses, else at a space
+            clauses = [m.end() for m in CLAUSE_END_RE.finditer(sent, 0, LIMIT) if m.end() > LIMIT // 2]
+            cut = clauses[-1] if clauses else sent.rfind(" ", 0, LIMIT)
             cut = cut if cut > LIMIT // 2 else LIMIT
             if cur:
                 out.append(cur)

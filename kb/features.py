@@ -30,6 +30,8 @@ NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,9}\b")  # a run of capitals: an acronym, when the documents define it
 CAPS_RUN_RE = re.compile(r"(?:\b[A-Z][A-Z&'’]+\b[\s,:;-]+){3,}\b[A-Z][A-Z&'’]+\b")  # four words in capitals in a row
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
+# A list of the sections a law amends ('Sections 2872.5, 2892, and 2892.1'): references, read as one word
+SECTION_LIST_RE = re.compile(r"\b(?:Sections?|§§?)\s+\d[\d.]*[a-z]?(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)\d[\d.]*[a-z]?)*")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
 
@@ -82,6 +84,7 @@ def unknown_share(idx: Index, q: Question) -> float:
 def prose(text: str, known) -> float:
     """How much a sentence reads as prose (1) rather than extraction debris: a budget code, a
     table row, a run of capitals, a line of leaders, letters that make no words ('Q X,ighj')."""
+    text = SECTION_LIST_RE.sub("Sections", text)
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
     if len(words) < 4:
         return 0.1

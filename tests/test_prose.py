@@ -8,7 +8,8 @@ from kb.features import MIN_PROSE, prose
 KNOWN = set("""the each state agency should designate one catr a quorum shall consist of seven members board
 introduced by assembly smyth and huber telephone service in private residences or vehicles use consolidated
 services bill analysis page date hearing march committee on utilities commerce chair subject emergency
-contents overview budget act item may appoint more atr to assist day telecommunications activities their""".split())
+contents overview budget act item may appoint more atr to assist day telecommunications activities their
+to amend sections of public utilities code revenue and taxation relating government information technology""".split())
 
 
 def known(word: str) -> bool:
@@ -20,6 +21,9 @@ def known(word: str) -> bool:
     "A quorum shall consist of seven members of the board.",
     "The CATR may appoint one or more ATR(s) to assist in the day-to-day telecommunications activities.",
     "INTRODUCED BY Assembly Members Smyth and Huber",  # a dateline, read with the date under it
+    # an act's title: the numbers are the sections it amends, not a table
+    "to amend Sections " + ", ".join(str(51000 + n) for n in range(12)) + ", and 51012.5 of the Revenue and "
+    "Taxation Code, relating to state government information technology.",
 ])
 def test_sentences_read_as_prose(text):
     assert prose(text, known) >= MIN_PROSE

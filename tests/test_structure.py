@@ -123,3 +123,18 @@ def test_a_chunk_that_continues_a_numbered_list_keeps_its_lead_in():
     assert later and all(c.lead == lead for c in later)
     assert all("all of the following" not in c.text for c in later)  # quoted text stays the chunk's own
     assert all(c.lead is None for c in chunks if c.text.startswith(("(c)", "-")))
+
+
+def test_a_run_on_act_title_is_cut_between_its_clauses():
+    """An act's title runs past the chunk limit in one sentence; it is cut before a ', to amend ...'
+    clause, so that 'Sections 2872.5, 2892, and 2892.1 of the Public Utilities Code' stays whole."""
+    from ingest.chunker import LIMIT, _pieces
+
+    codes = ["Government Code", "Public Contract Code", "Public Utilities Code", "Revenue and Taxation Code"]
+    title = "An act " + ", ".join(f"to amend Sections {', '.join(str(1000 + 37 * k + n) for n in range(40))}, "
+                                  f"and 2892.1 of the {code}" for k, code in enumerate(codes)) + ", relating to technology."
+    assert len(title) > LIMIT
+    pieces = _pieces(title)
+    assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
+    assert all(p.startswith(("An act", "to amend")) for p in pieces), [p[:30] for p in pieces]
+    assert sum(p.count("and 2892.1 of the") for p in pieces) == len(codes)
