@@ -6,6 +6,7 @@ from .retrieve import near_duplicate
 from .text import sentences
 
 PREFER_AMONG = 5  # the best sentences among which one that holds the fact asked for comes first
+PATH_AMONG = 3  # the best sentences among which one of a guided path's own sections comes first
 NAMES_FOCUS = 0.8  # on a path, a sentence names what is asked about in its words or another way of saying them
 PART_COVER = 0.5  # a sentence covers a further part of a compound question: this share of its weighted words
 PART_AMONG = 8  # the best eligible sentences among which one covering a further part is looked for
@@ -104,7 +105,7 @@ def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:
     """The sentence to answer with, of eligible ones best first: the one that most plainly defines
     the term asked about; else, among the best few, one of the section the question names by number, one that
     holds the kind of fact asked about what is asked, one that itself holds the kind of fact (not
-    only its neighbour), one from a guided path's own sections; else the best."""
+    only its neighbour); among the best three, one from a guided path's own sections; else the best."""
     close = pool[:PREFER_AMONG]
     defining = [c for c in pool if c.f("defines") >= DEFINES]
     best = max(defining, key=lambda c: c.f("defines")) if defining else None  # the plainest, of equals the best
@@ -115,7 +116,7 @@ def pick(pool: list[Candidate], on_path: bool = False) -> Candidate:
     if best is None and close[0].f("kind_strict"):
         best = next((c for c in close if c.f("kind_sentence")), None)
     if best is None and on_path:
-        best = next((c for c in close if c.f("route_home")), None)
+        best = next((c for c in close[:PATH_AMONG] if c.f("route_home")), None)
     return best or pool[0]
 
 

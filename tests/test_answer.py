@@ -117,3 +117,23 @@ def test_of_two_defining_sentences_the_plainer_answers_even_when_ranked_lower(co
     assert pick([a, b]) is b
     b.x[AT["defines"]] = 0.0
     assert pick([a, b]) is a
+
+
+def test_on_a_guided_path_its_own_sentence_comes_first_only_among_the_best_few():
+    """On the ordering path, a sentence of the path's own sections is read before a better one
+    only when it ranks among the first three: fifth, it does not push aside the sentence that answers."""
+    import numpy as np
+
+    from kb.features import AT, NAMES, Candidate
+    from kb.select import pick
+
+    def cand(score, home=False):
+        x = np.zeros(len(NAMES), dtype=np.float32)
+        x[AT["prose"]], x[AT["version_fit"]], x[AT["route_home"]] = 1.0, 1.0, float(home)
+        return Candidate(None, 0, f"sentence {score}", x, score=score)
+
+    pool = [cand(0.71), cand(0.57), cand(0.54), cand(0.54), cand(0.51, home=True)]
+    assert pick(pool, on_path=True) is pool[0]
+    pool[4:] = []
+    pool.insert(1, cand(0.6, home=True))
+    assert pick(pool, on_path=True) is pool[1]
