@@ -8,7 +8,7 @@ from .models import Chunk, Document, LoadError, Page, Paragraph, Section
 from .structure import sections
 
 # Bump when parsing or chunking changes, so every file is parsed again on the next ingest.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 __all__ = ["PARSER_VERSION", "SUPPORTED", "Chunk", "Document", "LoadError", "Page", "Paragraph", "Section",
            "chunk_document", "load_bytes", "parse", "sections"]

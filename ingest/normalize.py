@@ -106,17 +106,27 @@ def _runs_on(prev: str, line: str) -> bool:
     return line[:1].islower() or last in RUN_ON or prev.endswith("-")
 
 
+# A row of a table that a PDF gives as a line: two dates side by side ('6.1 Hosted IVR/ACD Services
+# March 26,2014 June 30,2018 2'), the start and end of a term.
+_DATE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s?\d{4}"
+TABLE_ROW_RE = re.compile(rf"{_DATE}\s+(?:-\s+|to\s+)?{_DATE}", re.I)
+
+
 def _block_paragraphs(lines: list[str], wrap: int, vocab: set[str]) -> list[str]:
     out: list[str] = []
     wrapped = 0 < wrap <= 130
+    last = ""  # the last line read
     for line in lines:
         if not out:
             out.append(line)
+            last = line
             continue
         prev = out[-1]
         join = False
         if is_heading(prev) or LEADER_RE.search(prev) or ENUM_ONLY_RE.match(prev) or " >> " in prev:
             join = False
+        elif TABLE_ROW_RE.search(last) or TABLE_ROW_RE.search(line):
+            join = False  # a table's rows are not glued to each other or to the prose around them
         elif wrapped and len(prev) >= 0.6 * wrap:
             # A full-width line is wrapped text; only a list item or marker starts afresh,
             # or a heading after a line that ended its sentence.
@@ -127,6 +137,7 @@ def _block_paragraphs(lines: list[str], wrap: int, vocab: set[str]) -> list[str]
             out[-1] = _glue(prev, line, vocab)
         else:
             out.append(line)
+        last = line
     return out
 
 

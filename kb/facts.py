@@ -249,6 +249,13 @@ def _head(question: str) -> tuple[list[str], str]:
     return [], ""
 
 
+# A point before an event, and a question that asks for an amount of time rather than a point.
+BEFORE_EVENT_RE = re.compile(r"\b(?:prior to|before|in advance of|no later than)\s+"
+                             r"(?:\w+ing\b|the\s+(?:start|beginning|end|date|first|close)\b)", re.I)
+HOW_MUCH_TIME_RE = re.compile(r"\bhow (?:many|much|long|soon|far)\b|\bwithin how\b|\bturnaround\b", re.I)
+BY_WHEN_RE = re.compile(r"\bby when\b|\bwhen (?:must|should|do (?:we|they|you|I) (?:have|need) to|does \w+ (?:have|need) to)\b", re.I)
+
+
 def holds(kind: str | None, text: str, question: str = "") -> bool:
     """Whether a text holds a fact of this kind (always true for an open question); for 'which
     vendor', a name the question does not already give."""
@@ -274,6 +281,9 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
                                  else m.group(1) + "Act of _", text)
     if kind == "duration" and HOLDS["date"].search(text):
         return True  # 'by July 1, 2025' answers 'by when'
+    if kind in ("span", "date") and BY_WHEN_RE.search(question) and not HOW_MUCH_TIME_RE.search(question) \
+            and BEFORE_EVENT_RE.search(text):
+        return True  # 'prior to ordering Services' answers 'by when?' and 'when must we submit it?', not 'how many days?'
     return bool(pat.search(text))
 
 

@@ -96,19 +96,20 @@ def _category_steps(idx, q: Question, ret: Retrieval) -> list[tuple[str, int, st
     generic = set(tokens("calnet category categories subcategory module which service services order need "
                          "agency agencies cover covers city cities county counties local state government "
                          "department use buy purchase get can"))
-    need = [t for t in q.terms if t not in generic]
+    need = {t for t in q.terms if t not in generic and not t.isdigit()}  # 'CALNET 3' names no category
     if not need:
         return []
-    out = []
+    found = []  # of each passage's category lines, the one that names most of what is needed
     for h in ret.hits[:8]:
-        for s in sentences(h.record.text):
-            if len(s) <= 160 and re.search(r"\b(?:Sub)?[Cc]ategory\b|^\d+(?:\.\d+)?\s+[A-Z]", s) \
-                    and set(need) & content_terms(s):
-                out.append(("Matching CALNET category", h.i, s))
-                break
-        if len(out) >= 2:
-            break
-    return out
+        lines = [s for s in sentences(h.record.text)
+                 if len(s) <= 160 and re.search(r"\b(?:Sub)?[Cc]ategory\b|^\d+(?:\.\d+)?\s+[A-Z]", s)]
+        best = max(((len(need & content_terms(s)), -n, s) for n, s in enumerate(lines)), default=(0, 0, ""))
+        if best[0]:
+            found.append((best[0], h.i, best[2]))
+    most = max((f[0] for f in found), default=0)
+    if most < min(2, len(need)):  # 'Network Based Managed' is not what 'managed internet service' needs
+        return []
+    return [("Matching CALNET category", i, s) for got, i, s in found if got == most][:2]
 
 
 def guidance(kb, idx, q: Question, ret: Retrieval, cites: list[dict], path: str | None) -> dict | None:

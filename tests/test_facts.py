@@ -190,3 +190,13 @@ def test_a_destination_may_be_an_office_of_a_named_body():
             "General Services to the office of the State Chief Information Officer.")
     assert facts.holds("destination", said, "Where did its telecom division go in 2009?")
     assert not facts.holds("destination", "The division was reorganized in 2009.", "Where did its telecom division go?")
+
+
+def test_a_point_in_a_process_answers_by_when_but_not_how_many_days():
+    """'prior to ordering services' answers 'by when?' and 'when must it be submitted?', a point in a
+    process rather than a date; it does not answer 'how many days?' nor 'when did it open?'."""
+    text = "Each local agency shall submit the ordering form prior to ordering services."
+    assert facts.holds("span", text, "What must they submit, and by when?")
+    assert facts.holds("date", text, "When must a local agency complete and submit the ordering form?")
+    assert not facts.holds("span", text, "How many days do they have to submit the form?")
+    assert not facts.holds("date", text, "When did the ordering form become available?")

@@ -39,3 +39,15 @@ def test_calnet_path_for_a_local_government(corpus_kb):
 
 def test_no_guidance_for_a_plain_fact(corpus_kb):
     assert corpus_kb.ask("Where must an agency publish its toll-free numbers?")["guidance"] is None
+
+
+def test_the_category_step_names_the_row_that_matches_what_is_needed(corpus_kb):
+    """Of the contract's category rows, the one naming what is asked for ('hosted IVR'); a row that
+    shares one word of a two-word need ('Network Based Managed' for 'managed internet') is no match."""
+    def categories(question):
+        r = corpus_kb.ask(question)
+        return [s["text"] for s in r["guidance"]["steps"] if s["label"] == "Matching CALNET category"]
+
+    assert any("Hosted IVR" in t for t in categories("Which CALNET 3 category would we order hosted IVR from?"))
+    assert not any("Network Based Managed" in t for t in
+                   categories("We need managed internet service for our office from CALNET 3. Which category is it under?"))

@@ -42,3 +42,17 @@ def test_a_dateline_is_text_not_a_heading():
     """'FEBRUARY 19, 2010' under 'INTRODUCED BY ...' is the date asked about, not a title for what follows."""
     assert not is_heading("FEBRUARY 19, 2010")
     assert is_heading("AMENDED IN SENATE")
+
+
+def test_a_table_row_is_not_glued_to_the_prose_after_it():
+    """A PDF's table rows ('7 Hosted Voice March 26,2014 June 30,2018 2') are lines of their own: the
+    sentence that follows them starts a paragraph, so that it never opens on a row of the table."""
+    text = ("Category Contract Award Contract End\n"
+            "6 Hosted Voice Services March 26,2014 June 30,2018 2\n"
+            "7 Network Based Managed March 26,2014 June 30,2018 2\n"
+            "Security\n"
+            "Pursuant to the Contract, any public agency is allowed to order services as set\n"
+            "forth in the Contract.\n")
+    paras = paragraphs(text)
+    assert any(p.startswith("Pursuant to the Contract") and p.endswith("in the Contract.") for p in paras), paras
+    assert not any("June 30,2018" in p and "Pursuant" in p for p in paras)
