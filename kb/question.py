@@ -25,6 +25,9 @@ call calls calling long-distance dispatch psap psaps e911
 GENERIC_FIELD = set(tokens("service services order form forms section chapter data agency agencies "
                            "department departments", keep_stopwords=True))
 FOLLOW_UP_RE = re.compile(r"^\s*(?:and|but|also|what about|how about|what if|and if|so|then|ok|okay)\b", re.I)
+# A time the conversation has named ('back then', 'at that time'): the question is read in it.
+BACK_THEN_RE = re.compile(r"\b(?:back then|at (?:that|the) time|by then|since then|in those days|that year|"
+                          r"in that year|under that version)\b", re.I)
 PRONOUN_RE = re.compile(r"\b(?:it|its|that|this|they|them|their|those|these|he|she|him|her|there|such|one|ones|"
                         r"the (?:request|letter|form|contract|board|office|fund|law|section|statute|report|policy|"
                         r"chapter|bill|program|person|agency|department|number|division))\b", re.I)
@@ -60,11 +63,11 @@ class Question:
 
 
 def is_follow_up(text: str, history: list[dict] | None, known) -> bool:
-    """Whether a question leans on the conversation before it: it points back ('who signs it?'),
-    opens with 'and'/'what about', or names nothing specific of its own."""
+    """Whether a question leans on the conversation before it: it points back ('who signs it?',
+    'back then'), opens with 'and'/'what about', or names nothing specific of its own."""
     if not history:
         return False
-    if FOLLOW_UP_RE.match(text):
+    if FOLLOW_UP_RE.match(text) or BACK_THEN_RE.search(text):
         return True
     if find_refs(text):
         return False

@@ -87,3 +87,14 @@ def test_a_follow_up_that_names_what_it_counts_is_about_that(corpus_kb):
     r = corpus_kb.ask_after(["What contract did CALNET 3 replace?"], "How many agencies were using it?")
     text = r["answer"] + " ".join(c["quote"] for c in r["citations"])
     assert r["status"] == "answered" and "211 State" in text and "1710 non-state" in text
+
+
+def test_back_then_reads_the_question_in_the_time_the_conversation_named(corpus_kb):
+    """'back then' after a question about the statute as it read in 2011 asks about that text,
+    however many words of its own the question has."""
+    from kb.question import analyse
+
+    earlier = [{"question": "What did Government Code 11534 say in 2011 about the California Technology Agency?"}]
+    q = analyse("Back then, which official did the law mean by a reference to the Director of Technology "
+                "Services in a contract?", earlier, corpus_kb.index())
+    assert q.follow_up and q.when == 2011
