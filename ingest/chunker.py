@@ -70,9 +70,10 @@ class _Lead:
     def of(self, piece: str) -> str | None:
         """The lead-in a chunk opening with `piece` continues, if it opens with one of its items."""
         kind = item_kind(piece)
-        if self.text is None or kind not in LEVEL:  # numbered items; a bulleted list's lead-in is too general to carry
+        if self.text is None or kind not in LEVEL:  # a bulleted list's lead-in is too general to carry
             return None
-        return self.text if self.kind is None or kind == self.kind or LEVEL.get(kind, -1) > LEVEL.get(self.kind, -1) else None
+        same_list = self.kind is None or kind == self.kind or LEVEL[kind] > LEVEL.get(self.kind, -1)
+        return self.text if same_list else None
 
 
 def chunk_document(doc: Document, sections: list[Section]) -> list[Chunk]:

@@ -253,7 +253,8 @@ def _head(question: str) -> tuple[list[str], str]:
 BEFORE_EVENT_RE = re.compile(r"\b(?:prior to|before|in advance of|no later than)\s+"
                              r"(?:\w+ing\b|the\s+(?:start|beginning|end|date|first|close)\b)", re.I)
 HOW_MUCH_TIME_RE = re.compile(r"\bhow (?:many|much|long|soon|far)\b|\bwithin how\b|\bturnaround\b", re.I)
-BY_WHEN_RE = re.compile(r"\bby when\b|\bwhen (?:must|should|do (?:we|they|you|I) (?:have|need) to|does \w+ (?:have|need) to)\b", re.I)
+BY_WHEN_RE = re.compile(r"\bby when\b|\bwhen (?:must|should|do (?:we|they|you|I) (?:have|need) to|"
+                        r"does \w+ (?:have|need) to)\b", re.I)
 
 
 def holds(kind: str | None, text: str, question: str = "") -> bool:
@@ -283,7 +284,7 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
         return True  # 'by July 1, 2025' answers 'by when'
     if kind in ("span", "date") and BY_WHEN_RE.search(question) and not HOW_MUCH_TIME_RE.search(question) \
             and BEFORE_EVENT_RE.search(text):
-        return True  # 'prior to ordering Services' answers 'by when?' and 'when must we submit it?', not 'how many days?'
+        return True  # 'prior to ordering Services' answers 'by when?', 'when must we submit it?'; not 'how many days?'
     return bool(pat.search(text))
 
 

@@ -31,7 +31,8 @@ ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,9}\b")  # a run of capitals: an acrony
 CAPS_RUN_RE = re.compile(r"(?:\b[A-Z][A-Z&'’]+\b[\s,:;-]+){3,}\b[A-Z][A-Z&'’]+\b")  # four words in capitals in a row
 CODE_RE = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b")
 # A list of the sections a law amends ('Sections 2872.5, 2892, and 2892.1'): references, read as one word
-SECTION_LIST_RE = re.compile(r"\b(?:Sections?|§§?)\s+\d[\d.]*[a-z]?(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)\d[\d.]*[a-z]?)*")
+SECTION_LIST_RE = re.compile(r"\b(?:Sections?|§§?)\s+\d[\d.]*[a-z]?"
+                             r"(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to)\s+)\d[\d.]*[a-z]?)*")
 VERB_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|will|shall|must|may|can|should|would|could|"
                      r"does|do|did|means|includes?|provides?|requires?|applies|consists?)\b|\b[a-z]{3,}(?:ed|es)\b")
 

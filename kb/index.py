@@ -21,7 +21,7 @@ from .config import Settings
 from .store import Store
 from .text import tokens
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 SEP = "\n\x00\n"  # between record texts in Index.matching: no word, no phrase spans it
 CODE_NAME_RE = re.compile(r"\b(?:Government|Gov\.|Public Contract|Revenue and Taxation)\s+Code\b")
 AMBIGUOUS = "\u212a\u017f\u0130\u0131"  # K, ſ, İ, ı: equal to ASCII letters for a re.I pattern
@@ -54,8 +54,9 @@ class Record:
                    label=m.get("label"), position=int(m.get("position", 0)), fid=m.get("fid", ""),
                    lead=m.get("lead"))
 
-    def context(self) -> str:
-        where = " ".join(p for p in (self.section, self.heading, self.label, self.lead) if p)
+    def context(self, lead: bool = True) -> str:
+        """What word search reads: where the chunk sits, the lead-in of a list it continues, the chunk."""
+        where = " ".join(p for p in (self.section, self.heading, self.label, self.lead if lead else None) if p)
         return f"{self.title} {where} {self.text}"
 
 
@@ -184,8 +185,7 @@ def _build_lexical(records: list[Record]):
     model = bm25s.BM25(k1=1.2, b=0.75)
     model.index(corpus, show_progress=False)
     # A list's lead-in, carried beside the chunks that continue it, is counted once, where it stands.
-    df = Counter(t for r, toks in zip(records, corpus)
-                 for t in (set(toks) - set(tokens(r.lead)) | set(tokens(r.text)) if r.lead else set(toks)))
+    df = Counter(t for r, toks in zip(records, corpus) for t in set(tokens(r.context(lead=False)) if r.lead else toks))
     return model, dict(df)
 
 

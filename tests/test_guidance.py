@@ -49,5 +49,5 @@ def test_the_category_step_names_the_row_that_matches_what_is_needed(corpus_kb):
         return [s["text"] for s in r["guidance"]["steps"] if s["label"] == "Matching CALNET category"]
 
     assert any("Hosted IVR" in t for t in categories("Which CALNET 3 category would we order hosted IVR from?"))
-    assert not any("Network Based Managed" in t for t in
-                   categories("We need managed internet service for our office from CALNET 3. Which category is it under?"))
+    needs = "We need managed internet service for our office from CALNET 3. Which category is it under?"
+    assert not any("Network Based Managed" in t for t in categories(needs))

@@ -36,7 +36,8 @@ def test_the_same_statute_from_two_publishers_takes_one_place(corpus_kb):
 def test_a_short_definition_a_longer_passage_quotes_keeps_its_place(corpus_kb):
     """'"Chief" means the Chief of the Office of Technology Services' is not a copy of the passage
     that says old titles refer to that Chief, though nearly all its words are in it."""
-    hits = _hits(corpus_kb, "Who is the Chief, and what does a mention of the Director of Technology Services now refer to?")
+    hits = _hits(corpus_kb, "Who is the Chief, and what does a mention of the Director of Technology Services "
+                            "now refer to?")
     texts = [h.record.text for h in hits]
     assert any("deemed to refer to the Chief" in t for t in texts)
     assert any(re.match(r'^\(a\) ["“]?Chief["”] means', t) for t in texts)

@@ -131,8 +131,9 @@ def test_a_run_on_act_title_is_cut_between_its_clauses():
     from ingest.chunker import LIMIT, _pieces
 
     codes = ["Government Code", "Public Contract Code", "Public Utilities Code", "Revenue and Taxation Code"]
-    title = "An act " + ", ".join(f"to amend Sections {', '.join(str(1000 + 37 * k + n) for n in range(40))}, "
-                                  f"and 2892.1 of the {code}" for k, code in enumerate(codes)) + ", relating to technology."
+    clauses = [f"to amend Sections {', '.join(str(1000 + 37 * k + n) for n in range(40))}, and 2892.1 of the {code}"
+               for k, code in enumerate(codes)]
+    title = "An act " + ", ".join(clauses) + ", relating to technology."
     assert len(title) > LIMIT
     pieces = _pieces(title)
     assert len(pieces) > 1 and all(len(p) <= LIMIT for p in pieces)
