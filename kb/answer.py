@@ -150,8 +150,7 @@ class KnowledgeBase:
         else:
             _, speller = lexicon.for_index(idx)
             pool = quoted + [j for h in ret.hits[:3] for j in adjacent(idx, h.i)]
-            if len(ret.lexical):
-                pool += [int(j) for j in np.argsort(-ret.lexical)[:LEXICAL_SURE] if ret.lexical[j] > 0]
+            pool += ret.lexical_best[:LEXICAL_SURE]
             pool += [j for sec in homes for j in section_rows(idx, sec)][:ROUTE_PASSAGES]
             hits = widen(idx, self.store, ret, pool, limit=features.CANDIDATE_HITS + 8)
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,

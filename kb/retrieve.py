@@ -11,7 +11,7 @@ from ingest.refs import Ref, find_refs, ref_key
 from . import embed
 from .index import Index, Record
 from .store import Store
-from .text import near_duplicate, same_passage, tokens  # noqa: F401 (both are also read from here)
+from .text import near_duplicate, same_passage, tokens  # noqa: F401 (near_duplicate is also read from here)
 
 RRF_K = 60
 IDENTIFIER_RE = re.compile(r"\b(?:[A-Z]{2,6}|Form|STD\.?)[- ]?\d{2,}(?:-[\w]+)*\b")
@@ -38,6 +38,7 @@ class Retrieval:
     query_vector: list[float] | None = None
     lexical_max: float = 0.0
     lexical: object = None  # every record's BM25 score for the query (numpy array)
+    lexical_best: list[int] = field(default_factory=list)  # records with a BM25 score, best first (DEPTH of them)
 
 
 def section_rows(index: Index, ref: str) -> list[int]:
@@ -134,7 +135,8 @@ def retrieve(index: Index, store: Store, query: str, k: int = 10,
             v = vecs.get(h.record.id)
             if v is not None:
                 h.dense = float(np.dot(v, vector))
-    return Retrieval(hits, refs, routed_sections, vector, float(lex.max()) if len(lex) else 0.0, lex)
+    return Retrieval(hits, refs, routed_sections, vector, float(lex.max()) if len(lex) else 0.0, lex,
+                     [int(i) for i in lex_order if lex[i] > 0])
 
 
 def widen(index: Index, store: Store, ret: Retrieval, rows: list[int], limit: int = 24) -> list[Hit]:

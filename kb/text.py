@@ -82,16 +82,24 @@ def _shingles(text: str) -> set[str]:
     return {" ".join(words[k:k + 3]) for k in range(max(1, len(words) - 2))}
 
 
-def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    """Whether two texts carry the same words: the shorter one's three-word runs mostly occur in
-    the other (the same statute from two publishers, the same sentence in two versions)."""
+NEAR_SHARE = 0.6  # of the shorter text's three-word runs, the share the other must hold to be a near duplicate
+COPY_SHARE = 0.9  # the same, for a passage less than half as long as the other to be its copy
+
+
+def _overlap(a: str, b: str) -> tuple[float, bool]:
+    """The share of the shorter text's three-word runs that occur in the other, and whether it is
+    less than half as long."""
     sa, sb = _shingles(a), _shingles(b)
     if not sa or not sb:
-        return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= threshold
+        return 0.0, False
+    short, long_ = sorted((len(sa), len(sb)))
+    return len(sa & sb) / short, 2 * short < long_
 
 
-COPY_SHARE = 0.9  # of a much shorter passage's three-word runs, the share the other must hold to be its copy
+def near_duplicate(a: str, b: str, threshold: float = NEAR_SHARE) -> bool:
+    """Whether two texts carry the same words: the shorter one's three-word runs mostly occur in
+    the other (the same statute from two publishers, the same sentence in two versions)."""
+    return _overlap(a, b)[0] >= threshold
 
 
 def same_passage(a: str, b: str) -> bool:
@@ -99,11 +107,8 @@ def same_passage(a: str, b: str) -> bool:
     duplicates, and, when one is less than half as long, nearly all of it in the other. A short
     passage a longer one quotes in part ('"Chief" means the Chief of the Office of Technology
     Services' beside a passage that names that Chief) says something of its own."""
-    sa, sb = _shingles(a), _shingles(b)
-    if not sa or not sb:
-        return False
-    share = len(sa & sb) / min(len(sa), len(sb))
-    return share >= (0.6 if 2 * min(len(sa), len(sb)) >= max(len(sa), len(sb)) else COPY_SHARE)
+    share, much_shorter = _overlap(a, b)
+    return share >= (COPY_SHARE if much_shorter else NEAR_SHARE)
 
 
 @lru_cache(maxsize=50000)

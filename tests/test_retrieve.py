@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from kb.retrieve import retrieve, same_passage
+from kb.retrieve import retrieve
+from kb.text import same_passage
 
 
 def _hits(kb, query, k=10):
