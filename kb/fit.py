@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import sys
 from dataclasses import replace
@@ -206,9 +207,13 @@ def fit_routes(questions: list[dict], drafts) -> tuple[float, float, int]:
 FOLDS = 5  # the decision model learns from rankings made without the question's own family
 
 
-def folds(questions: list[dict]) -> list[int]:
-    """Each question's fold (0 to FOLDS - 1): all questions of a family share one."""
+def folds(questions: list[dict], seed: int = 0) -> list[int]:
+    """Each question's fold (0 to FOLDS - 1): all questions of a family share one. Seed 0 deals the
+    families out in name order; another seed shuffles them first, so that a cross-validated figure
+    can be read beside its spread over other ways of cutting the same questions."""
     families = sorted({q.get("family") or q.get("id") for q in questions})
+    if seed:
+        random.Random(seed).shuffle(families)
     fold_of = {f: n % FOLDS for n, f in enumerate(families)}
     return [fold_of[q.get("family") or q.get("id")] for q in questions]
 
@@ -264,11 +269,11 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
 
 
 def cross_validate(questions, drafts, labels, base, C: float = 1.0,
-                   trees: int = TREES) -> tuple[int, dict[str, list[int]]]:
+                   trees: int = TREES, seed: int = 0) -> tuple[int, dict[str, list[int]]]:
     """What the fit would pass on questions it has not seen: each fifth of the families answered by a
     scorer (ranker, decision model, cut) fit on the other four fifths. Returns the pass count and
-    [passed, asked] for each kind of question."""
-    fold = folds(questions)
+    [passed, asked] for each kind of question (`seed`: how the families are cut into folds)."""
+    fold = folds(questions, seed)
     passed, by_kind = 0, {}
     for k in range(FOLDS):
         train = [n for n, f in enumerate(fold) if f != k]
@@ -329,6 +334,9 @@ def main(argv=None) -> int:
                     help="embed questions as the model gives them (no adapter is fit or used)")
     ap.add_argument("--cv", action="store_true",
                     help="print the pass rate of a 5-fold cross-validation by family instead of writing a fit")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="with --cv: how the families are cut into folds (0: in name order; another number "
+                         "shuffles them). A change is a gain when it holds over several seeds")
     a = ap.parse_args(argv)
 
     questions = [json.loads(line) for p in a.questions for line in Path(p).read_text().splitlines() if line.strip()]
@@ -359,7 +367,7 @@ def main(argv=None) -> int:
         drafts, _ = drafts_with(base)
     elif a.cv:  # each question drafted with an adapter fit on the other folds' families
         items_of = labels_of(questions, first)
-        fold = folds(questions)
+        fold = folds(questions, a.seed)
         fitted = [adapter.fit(adapter_items(idx, [d for d, f in zip(first, fold) if f != k],
                                             [x for x, f in zip(items_of, fold) if f != k])) for k in range(FOLDS)]
         drafts, _ = drafts_with(base, [fitted[f] for f in fold])
@@ -370,7 +378,7 @@ def main(argv=None) -> int:
         drafts, _ = drafts_with(base)
     labels = labels_of(questions, drafts)
     if a.cv:
-        passed, by_kind = cross_validate(questions, drafts, labels, base, a.C, a.trees)
+        passed, by_kind = cross_validate(questions, drafts, labels, base, a.C, a.trees, a.seed)
         kinds = ", ".join(f"{k} {p}/{n}" for k, (p, n) in by_kind.items())
         print(f"cross-validated: passed {passed}/{len(questions)} = {passed / len(questions):.0%} ({kinds})")
         return 0

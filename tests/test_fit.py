@@ -49,6 +49,18 @@ def test_cross_validation_answers_each_question_once(corpus_env, questions, caps
     assert int(asked) == len(rows) and 0 <= int(passed) <= len(rows)
 
 
+def test_another_seed_cuts_the_families_into_other_folds_each_kept_whole():
+    rows = [{"id": f"f{n}-{k}", "family": f"f{n}"} for n in range(40) for k in range(3)]
+    by_seed = {seed: fit.folds(rows, seed) for seed in (0, 1, 2)}
+    for fold in by_seed.values():
+        of = {}
+        for r, f in zip(rows, fold):
+            assert of.setdefault(r["family"], f) == f  # a family's questions share a fold
+        assert sorted(set(fold)) == list(range(fit.FOLDS))
+    assert by_seed[0] != by_seed[1] != by_seed[2]
+    assert fit.folds(rows, 1) == by_seed[1]  # a seed gives the same folds each time
+
+
 def test_the_rankers_trees_score_as_the_fitted_model_does():
     """The trees written to scorer.json give, walked by the answerer, the log-odds the fitted model gives."""
     from sklearn.ensemble import GradientBoostingClassifier
