@@ -115,17 +115,15 @@ TABLE_ROW_RE = re.compile(rf"{_DATE}\s+(?:-\s+|to\s+)?{_DATE}", re.I)
 def _block_paragraphs(lines: list[str], wrap: int, vocab: set[str]) -> list[str]:
     out: list[str] = []
     wrapped = 0 < wrap <= 130
-    last = ""  # the last line read
-    for line in lines:
+    for n, line in enumerate(lines):
         if not out:
             out.append(line)
-            last = line
             continue
-        prev = out[-1]
+        prev = out[-1]  # the paragraph so far; lines[n - 1] is the line read before this one
         join = False
         if is_heading(prev) or LEADER_RE.search(prev) or ENUM_ONLY_RE.match(prev) or " >> " in prev:
             join = False
-        elif TABLE_ROW_RE.search(last) or TABLE_ROW_RE.search(line):
+        elif TABLE_ROW_RE.search(lines[n - 1]) or TABLE_ROW_RE.search(line):
             join = False  # a table's rows are not glued to each other or to the prose around them
         elif wrapped and len(prev) >= 0.6 * wrap:
             # A full-width line is wrapped text; only a list item or marker starts afresh,
@@ -137,7 +135,6 @@ def _block_paragraphs(lines: list[str], wrap: int, vocab: set[str]) -> list[str]
             out[-1] = _glue(prev, line, vocab)
         else:
             out.append(line)
-        last = line
     return out
 
 

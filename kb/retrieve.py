@@ -11,7 +11,7 @@ from ingest.refs import Ref, find_refs, ref_key
 from . import embed
 from .index import Index, Record
 from .store import Store
-from .text import near_duplicate, same_passage, tokens  # noqa: F401 (near_duplicate is also read from here)
+from .text import same_passage, tokens
 
 RRF_K = 60
 IDENTIFIER_RE = re.compile(r"\b(?:[A-Z]{2,6}|Form|STD\.?)[- ]?\d{2,}(?:-[\w]+)*\b")

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from .features import ANAPHOR_RE, MIN_PROSE, Candidate
-from .retrieve import near_duplicate
-from .text import sentences
+from .text import near_duplicate, sentences
 
 PREFER_AMONG = 5  # the best sentences among which one that holds the fact asked for comes first
 PATH_AMONG = 3  # the best sentences among which one of a guided path's own sections comes first
