@@ -170,7 +170,11 @@ PART_RE = re.compile(rf"(?:,|;|\s-|\s—)?\s+and\s+(?=(?:{WH}|is|are|was|were|do
 def parts(question: str) -> list[list[str]]:
     """The stems of each further part of a compound question (what it asks after the first part),
     less the words that only say what kind of fact is asked; none for a question that asks one thing."""
-    pieces = PART_RE.split(question)[1:]
+    pieces = PART_RE.split(question)
+    # A lead-in that asks nothing ('Back in 2007, how many ...') is not the first of two parts.
+    while len(pieces) > 1 and not (WH_RE.search(pieces[0]) or YES_NO_RE.search(pieces[0])):
+        pieces = pieces[1:]
+    pieces = pieces[1:]
     out = [[t for t in tokens(p) if t not in KIND_WORDS and t not in GENERIC and t not in WH_WORDS and not t.isdigit()]
            for p in pieces]
     return [p for p in out if p]

@@ -92,6 +92,9 @@ def test_a_compound_question_asks_each_part():
     # an alternative within one question is not a second question
     assert facts.parts("Can we ask for a blanket OK, or does it have to be tied to a particular project?") == []
     assert facts.parts("Who signs and approves the request?") == []
+    # a lead-in that asks nothing is not a first part: the question after it is the only one
+    assert facts.parts("Back in 2007, how many people sat on the oversight board?") == []
+    assert facts.parts("For our records, when did it start, and when does it end?") == [["end"]]
 
 
 def test_each_part_of_a_compound_question_is_answered(corpus_kb):
