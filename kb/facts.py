@@ -91,7 +91,7 @@ ASKS = [
                          r"\b(?:price|cost|fee|fine|penalty|amount|spending limit|salary|budget)\s+(?:of|for|per)\b|"
                          r"\bper (?:month|minute|line|year|hour|call|device|user)\b|\b(?:monthly|annual|yearly) (?:rate|fee|cost|charge)\b|"
                          r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b", re.I)),
-    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|(?<![\w#])#\s*of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
     # 'how much of the surcharge goes to ...' asks for a share of a whole: a sentence that only
     # says 'a portion' of it goes there does not answer.
     ("share", re.compile(r"\bhow much of (?:the|a|an|its|their|this|that|each|every|our)\b|"
@@ -201,7 +201,7 @@ QUALIFY = {
     "money": re.compile(r"\b(fines?|penalt(?:y|ies)|salar(?:y|ies)|wages?|balance|budget|limit|max|maximum|fees?|"
                         r"surcharge|tax|deposit|rebate|refund|discount)\b|\bper (minute|month|line|year|hour|call|device|user)\b|"
                         r"\b(monthly|yearly|annual)\b", re.I),
-    "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|\bnumber of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),
+    "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|(?:\bnumber|(?<![\w#])#)\s*of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),
     # the kind of the number asked for ('the toll-free number', 'the fax'), not of numbers the question
     # mentions after it ('the telephone number of the OAL Reference Attorney for ... publishing toll-free numbers')
     "phone": re.compile(r"\b(fax)\b|^(?:(?!\bnumbers?\b|#).)*?\b(toll[- ]free|hotline|help ?desk|pager)\s+"

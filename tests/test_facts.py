@@ -140,6 +140,12 @@ def test_a_maximum_or_a_consequence_must_be_stated_not_just_a_number_or_the_rule
     assert facts.meets(["consequence"], "Any unapproved charges will be collected from the employee.")
 
 
+def test_help_desk_hash_sign_asks_for_a_number_of_something():
+    got = facts.asked("is there a max # of atrs a catr can appoint?")
+    assert got.kind == "count" and got.qualifier == ["atr"]  # '# of atrs' is a number of ATRs
+    assert facts.asked("oal phone # for crnr").kind == "phone"  # a phone '#' is still a number to call
+
+
 def test_a_question_for_a_maximum_the_documents_do_not_state_is_not_answered(corpus_kb):
     r = corpus_kb.ask("is there a max # of atrs a catr can appoint?")
     assert r["status"] == "not_found" and "(STMM 0300.0)" in r["answer"]  # what the CATR section says, labelled
