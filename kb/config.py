@@ -49,8 +49,13 @@ class AnswerSettings(BaseModel):
                                description="the decision model's intercept")
     cut: float = Field(default_factory=lambda: _fitted("cut", 0.5),
                        description="the best sentence answers only when the decision model gives it this "
-                                   "probability or more; set for precision, since a wrong cited answer costs "
-                                   "more than 'not stated'")
+                                   "probability or more (for a question that asks for a kind of fact; see "
+                                   "cut_open); set for precision, since a wrong cited answer costs more than "
+                                   "'not stated'")
+    cut_open: float = Field(default_factory=lambda: _fitted("cut_open", _fitted("cut", 0.5)),
+                            description="the cut for a question that asks for no particular kind of fact (an "
+                                        "amount, a date, a count, a name ...): such questions the documents leave "
+                                        "unanswered are rare, so a wrong answer to one is a smaller risk")
     runner_up: float = Field(default_factory=lambda: _fitted("runner_up", 1.0),
                              description="another sentence joins the answer when its ranker score (log-odds) is "
                                          "within this of the best one's")

@@ -18,7 +18,7 @@ from .config import FITTED, get_settings
 from .evaluate import check, earlier
 from .compose import compose
 from .features import NAMES, sentence_vectors
-from .scorer import DECIDE, confidence, evidence, rank, relative
+from .scorer import DECIDE, confidence, cut_for, evidence, rank, relative
 from .select import choose, eligible, path_fact, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
@@ -55,7 +55,8 @@ def simulate(q: dict, d, answer) -> tuple[bool, bool]:
         return not check(q, d.result), d.result.get("status") == "answered"
     if outside(d, answer):
         return q["expect"] == "abstain", False
-    ok = path_fact(d.candidates, bool(d.path)) or confidence(d.candidates, answer, on_path=bool(d.path)) >= answer.cut
+    ok = path_fact(d.candidates, bool(d.path)) or \
+        confidence(d.candidates, answer, on_path=bool(d.path)) >= cut_for(d.candidates, answer)
     chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
     if chosen:
         _, cites = compose(chosen)
@@ -252,17 +253,30 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
     decide_weights, decide_bias = fit_decider(questions, held_drafts, [r[1] for r in held], C, base.max_sentences)
     answer = base.model_copy(update={"weights": weights, "boost": boost, "decide_weights": decide_weights,
                                      "decide_bias": decide_bias})
-    table = {(cut, ru): sum(cost(q, d, answer.model_copy(update={"cut": cut, "runner_up": ru}))
-                            for q, d in zip(questions, held_drafts))
-             for cut in CUTS for ru in RUNNER_UPS}
-    best = None
-    for n, cut in enumerate(CUTS):  # the middle of a low stretch, not a lone dip: costs averaged with the neighbours
-        near = CUTS[max(0, n - 1):n + 2]
+    # The cut for questions that ask for a kind of fact and the one for the others are chosen apart
+    # (their costs add up), each with the runner-up distance they share.
+    strict = [bool(d.candidates) and bool(d.candidates[0].f("kind_strict")) for d in held_drafts]
+    table = {}
+    for cut in CUTS:
         for ru in RUNNER_UPS:
-            total = sum(table[(c, ru)] for c in near) / len(near)
-            if best is None or (total, -cut) < best[0]:
-                best = ((total, -cut), cut, ru)
-    answer = answer.model_copy(update={"cut": best[1], "runner_up": best[2]})
+            tried = answer.model_copy(update={"cut": cut, "cut_open": cut, "runner_up": ru})
+            costs = [cost(q, d, tried) for q, d in zip(questions, held_drafts)]
+            table[(cut, ru)] = (sum(c for c, s in zip(costs, strict) if s), sum(c for c, s in zip(costs, strict) if not s))
+    best = None
+    for ru in RUNNER_UPS:
+        chosen, total = [], 0.0
+        for side in (0, 1):
+            pick_ = None
+            for n, cut in enumerate(CUTS):  # the middle of a low stretch, not a lone dip: costs averaged with the neighbours
+                near = CUTS[max(0, n - 1):n + 2]
+                mean = sum(table[(c, ru)][side] for c in near) / len(near)
+                if pick_ is None or (mean, -cut) < pick_[0]:
+                    pick_ = ((mean, -cut), cut)
+            chosen.append(pick_[1])
+            total += pick_[0][0]
+        if best is None or (total, -chosen[0], -chosen[1]) < best[0]:
+            best = ((total, -chosen[0], -chosen[1]), chosen, ru)
+    answer = answer.model_copy(update={"cut": best[1][0], "cut_open": best[1][1], "runner_up": best[2]})
     answer = answer.model_copy(update={"field_dense": fit_field(questions, held_drafts, answer)})
     passed = sum(simulate(q, d, answer)[0] for q, d in zip(questions, held_drafts))
     return answer, passed
@@ -385,7 +399,7 @@ def main(argv=None) -> int:
     answer, passed = fit_all(questions, drafts, labels, base, a.C, a.trees)
     out = {"adapter": answer.adapter, "weights": answer.weights, "boost": answer.boost, "decide_weights": answer.decide_weights,
            "decide_bias": answer.decide_bias,
-           "cut": answer.cut, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
+           "cut": answer.cut, "cut_open": answer.cut_open, "runner_up": answer.runner_up, "route_margin": margin, "route_home_bonus": bonus,
            "field_dense": answer.field_dense,
            "fit": {"questions": [str(p) for p in a.questions], "n_questions": len(questions),
                    "candidates": sum(len(x) for x in labels), "positives": sum(sum(x) for x in labels), "C": a.C,
@@ -393,7 +407,7 @@ def main(argv=None) -> int:
                    "guided_right": right, "guided_labelled": sum(1 for q in questions if q.get("guide"))}}
     Path(a.out).write_text(dump(out), encoding="utf-8")
     print(json.dumps(out["fit"]), file=sys.stderr)
-    print(f"cut {answer.cut}, runner-up {answer.runner_up}, route margin {margin}, home bonus {bonus}", file=sys.stderr)
+    print(f"cut {answer.cut}, open cut {answer.cut_open}, runner-up {answer.runner_up}, route margin {margin}, home bonus {bonus}", file=sys.stderr)
     return 0
 
 

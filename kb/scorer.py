@@ -7,7 +7,7 @@ best and the mean of the question's sentences, add what a weighted sum cannot sa
 that matters only with its focus, a passage that is close only as a whole). The decision model
 reads the evidence of the sentence it would answer with (ranked with the neighbour it takes its
 fact from), and says how likely it is to answer. The answer stands only at or above
-`settings.answer.cut`, set for precision."""
+`settings.answer.cut` (`cut_open` for a question that asks for no kind of fact), set for precision."""
 from __future__ import annotations
 
 import math
@@ -98,6 +98,14 @@ def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None
     read = {"top": top, "mean_gap": top - float(np.mean([c.score for c in pool])),
             "margin": top - max(rivals) if rivals else ALONE}
     return np.asarray([read[n] if n in read else best.f(n) for n in DECIDE], dtype=np.float32)
+
+
+def cut_for(cands: list[Candidate], answer) -> float:
+    """The probability the answer needs: `cut` for a question that asks for a kind of fact (an
+    amount, a date, a count, a name ...), `cut_open` for one that does not. Questions the documents
+    leave unanswered nearly all ask for such a fact (a fine, a deadline, a contract number), so the
+    two cuts, each fit on what a wrong answer costs, need not be one."""
+    return answer.cut if cands and cands[0].f("kind_strict") else answer.cut_open
 
 
 def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from kb import fit
+from kb.answer import KnowledgeBase
 from kb.features import NAMES
-from kb.scorer import DECIDE
+from kb.scorer import DECIDE, cut_for
 
 TUNING = Path(__file__).resolve().parents[1] / "eval" / "staff-tune.jsonl"
 
@@ -35,7 +36,7 @@ def test_a_fit_writes_every_weight_and_a_cut_from_its_grid(corpus_env, questions
     assert fit.main([str(path), "--out", str(out)]) == 0
     got = json.loads(out.read_text())
     assert set(got["weights"]) == set(NAMES) and set(got["decide_weights"]) == set(DECIDE)
-    assert got["cut"] in fit.CUTS and got["runner_up"] in fit.RUNNER_UPS
+    assert got["cut"] in fit.CUTS and got["cut_open"] in fit.CUTS and got["runner_up"] in fit.RUNNER_UPS
     assert got["fit"]["n_questions"] == len(questions[1])
     assert got["adapter"] == str(tmp_path / "scorer.adapter.npy") and (tmp_path / "scorer.adapter.npy").exists()  # beside it
 
@@ -100,3 +101,14 @@ def test_the_fits_simulation_closes_the_field_gate_as_the_answerer_does():
     assert fit.simulate({"expect": "answer", "sources": ["x.md"], "mentions": []}, far, gate) == (False, False)
     near = SimpleNamespace(**{**vars(far), "in_field": True})
     assert not fit.outside(near, gate)  # a word of the field opens the gate
+
+
+def test_a_question_that_asks_for_a_kind_of_fact_is_held_to_its_own_cut(corpus_kb):
+    """'What fine ...' is held to `cut`, an open question ('What is the purpose ...') to `cut_open`."""
+    question = "What is the purpose of the CALNET exemption process?"
+    strict = corpus_kb.draft("What fine does a department pay for buying telecom services outside CALNET?")
+    open_ = corpus_kb.draft(question)
+    apart = corpus_kb.settings.answer.model_copy(update={"cut": 0.99, "cut_open": 0.01})
+    assert cut_for(strict.candidates, apart) == 0.99 and cut_for(open_.candidates, apart) == 0.01
+    # the open question is answered under a low open cut though the other cut would hold it back
+    assert KnowledgeBase(corpus_kb.settings.model_copy(update={"answer": apart})).ask(question)["status"] == "answered"
