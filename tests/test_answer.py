@@ -14,7 +14,7 @@ QUESTIONS = [
     "Where must an agency publish its toll-free numbers?",
     "What does Government Code 11541 allow the Office of Technology Services to do?",
     "Do state agencies pay the 911 surcharge on telephone bills?",
-    "Who chairs the Technology Services Board?",
+    "How often must the Technology Services Board meet?",
     "SAM 4605",
 ]
 
