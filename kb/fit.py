@@ -18,7 +18,7 @@ from .config import FITTED, get_settings
 from .evaluate import check, earlier
 from .compose import compose
 from .features import NAMES, sentence_vectors
-from .scorer import DECIDE, confidence, cut_for, evidence, rank, relative
+from .scorer import DECIDE, asks_fact, confidence, cut_for, evidence, rank, relative
 from .select import choose, eligible, path_fact, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
@@ -234,7 +234,8 @@ def _ranked(drafts, labels, answer):
 def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES):
     """The ranker (weights and trees) on every question; the decision model on rankings made by
     rankers that did not see the question's family (as a new question would be ranked); then the
-    cut and runner-up, then the field gate, that cost least on the tuning questions. Returns the
+    two cuts (questions that ask for a kind of fact, and the others) and the runner-up, then the
+    field gate, that cost least on the tuning questions. Returns the
     settings and the estimated pass count."""
     weights = fit_ranker(questions, drafts, labels, C)
     boost = fit_boost(drafts, labels, trees)
@@ -255,7 +256,7 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
                                      "decide_bias": decide_bias})
     # The cut for questions that ask for a kind of fact and the one for the others are chosen apart
     # (their costs add up), each with the runner-up distance they share.
-    strict = [bool(d.candidates) and bool(d.candidates[0].f("kind_strict")) for d in held_drafts]
+    strict = [asks_fact(d.candidates) for d in held_drafts]
     table = {}
     for cut in CUTS:
         for ru in RUNNER_UPS:
@@ -266,14 +267,14 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
     for ru in RUNNER_UPS:
         chosen, total = [], 0.0
         for side in (0, 1):
-            pick_ = None
+            low = None
             for n, cut in enumerate(CUTS):  # the middle of a low stretch, not a lone dip: costs averaged with the neighbours
                 near = CUTS[max(0, n - 1):n + 2]
                 mean = sum(table[(c, ru)][side] for c in near) / len(near)
-                if pick_ is None or (mean, -cut) < pick_[0]:
-                    pick_ = ((mean, -cut), cut)
-            chosen.append(pick_[1])
-            total += pick_[0][0]
+                if low is None or (mean, -cut) < low[0]:
+                    low = ((mean, -cut), cut)
+            chosen.append(low[1])
+            total += low[0][0]
         if best is None or (total, -chosen[0], -chosen[1]) < best[0]:
             best = ((total, -chosen[0], -chosen[1]), chosen, ru)
     answer = answer.model_copy(update={"cut": best[1][0], "cut_open": best[1][1], "runner_up": best[2]})

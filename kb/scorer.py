@@ -100,12 +100,18 @@ def evidence(cands: list[Candidate], on_path: bool = False) -> np.ndarray | None
     return np.asarray([read[n] if n in read else best.f(n) for n in DECIDE], dtype=np.float32)
 
 
+def asks_fact(cands: list[Candidate]) -> bool:
+    """Whether the question these candidates answer asks for a kind of fact (an amount, a date, a
+    count, a name ...): a feature every candidate of a question shares."""
+    return bool(cands) and bool(cands[0].f("kind_strict"))
+
+
 def cut_for(cands: list[Candidate], answer) -> float:
-    """The probability the answer needs: `cut` for a question that asks for a kind of fact (an
-    amount, a date, a count, a name ...), `cut_open` for one that does not. Questions the documents
-    leave unanswered nearly all ask for such a fact (a fine, a deadline, a contract number), so the
-    two cuts, each fit on what a wrong answer costs, need not be one."""
-    return answer.cut if cands and cands[0].f("kind_strict") else answer.cut_open
+    """The probability the answer needs: `cut` for a question that asks for a kind of fact,
+    `cut_open` for one that does not. Questions the documents leave unanswered nearly all ask for
+    such a fact (a fine, a deadline, a contract number), so the two cuts, each fit on what a wrong
+    answer costs, need not be one."""
+    return answer.cut if asks_fact(cands) else answer.cut_open
 
 
 def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:
