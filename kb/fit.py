@@ -231,6 +231,18 @@ def _ranked(drafts, labels, answer):
     return out
 
 
+def _low_cut(cost_at) -> tuple[float, float]:
+    """The cut in the middle of a low stretch of cost, not at a lone dip (each cut's cost averaged with
+    its neighbours'; of equal ones the highest, for precision), and that averaged cost."""
+    best = None
+    for n, cut in enumerate(CUTS):
+        near = CUTS[max(0, n - 1):n + 2]
+        mean = sum(cost_at(c) for c in near) / len(near)
+        if best is None or (mean, -cut) < best[0]:
+            best = ((mean, -cut), cut)
+    return best[1], best[0][0]
+
+
 def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES):
     """The ranker (weights and trees) on every question; the decision model on rankings made by
     rankers that did not see the question's family (as a new question would be ranked); then the
@@ -265,19 +277,11 @@ def fit_all(questions, drafts, labels, base, C: float = 1.0, trees: int = TREES)
             table[(cut, ru)] = (sum(c for c, s in zip(costs, strict) if s), sum(c for c, s in zip(costs, strict) if not s))
     best = None
     for ru in RUNNER_UPS:
-        chosen, total = [], 0.0
-        for side in (0, 1):
-            low = None
-            for n, cut in enumerate(CUTS):  # the middle of a low stretch, not a lone dip: costs averaged with the neighbours
-                near = CUTS[max(0, n - 1):n + 2]
-                mean = sum(table[(c, ru)][side] for c in near) / len(near)
-                if low is None or (mean, -cut) < low[0]:
-                    low = ((mean, -cut), cut)
-            chosen.append(low[1])
-            total += low[0][0]
-        if best is None or (total, -chosen[0], -chosen[1]) < best[0]:
-            best = ((total, -chosen[0], -chosen[1]), chosen, ru)
-    answer = answer.model_copy(update={"cut": best[1][0], "cut_open": best[1][1], "runner_up": best[2]})
+        (cut, fact_cost), (cut_open, open_cost) = (_low_cut(lambda c, s=side: table[(c, ru)][s]) for side in (0, 1))
+        key = (fact_cost + open_cost, -cut, -cut_open)
+        if best is None or key < best[0]:
+            best = (key, cut, cut_open, ru)
+    answer = answer.model_copy(update={"cut": best[1], "cut_open": best[2], "runner_up": best[3]})
     answer = answer.model_copy(update={"field_dense": fit_field(questions, held_drafts, answer)})
     passed = sum(simulate(q, d, answer)[0] for q, d in zip(questions, held_drafts))
     return answer, passed
