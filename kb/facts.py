@@ -36,6 +36,7 @@ HOLDS = {
     "date": re.compile(rf"\b(?:1[89]\d\d|20\d\d)\b|\b{MONTHS}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.I),
     "phone": re.compile(r"\(\d{3}\)\s*\d{3}[-.]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b|\b1-8\d\d-|\b\d{3}-\d{4}\b"),
     "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),
+    "url": re.compile(r"https?://\S+|\bwww\.\S+|\b[\w-]+\.(?:gov|com|org|net|edu)\b", re.I),
     "address": re.compile(r"\b(?:P\.?\s?O\.?\s+Box|Suite|Street|St\.|Avenue|Ave\.|Boulevard|Blvd|Road|Drive|Mail Stop|MS)\b[\s\d,]*|\b\d{3,5}\s+[A-Z][a-z]+\s+(?:Street|Avenue|Boulevard|Road|Drive|Way)\b|\b9\d{4}(?:-\d{4})?\b"),
     "form": re.compile(r"\b(?:Form|STD\.?|CDT|DGS)\s?[-#.]?\s?\d+|\bform\b", re.I),
     "contract": re.compile(r"\b[A-Z0-9]{1,5}(?:-[A-Z0-9]{1,6}){2,}\b|\b(?:Contract|Agreement)\s+(?:No\.?|Number|#)\s*[\w-]+", re.I),
@@ -53,10 +54,18 @@ HOLDS = {
 _NOT_AUX = r"(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|it|they|we|you|he|she|i|if|happens?|about)\b)"
 # How a question asks for each kind (the first that matches decides; order matters).
 ASKS = [
-    ("email", re.compile(r"\be-?mail\b(?! .*\bphone)", re.I)),
+    # An e-mail address is asked for ('what's the email for ...', 'email address?', 'the help desk's
+    # email?'); 'can I just call or email them', 'by email', 'email/phone' name a way to send.
+    ("email", re.compile(r"(?:\be-?mail\s*(?:address|addr|ad+res+|contact)\b|"
+                         r"\b(?:what|which)(?:'s|’s|s| is| are| was)?\s+(?:[\w'’-]+\s+){0,3}?e-?mail\b(?!\s*(?:/|or\b|and\b))|"
+                         r"\be-?mail\s+(?:for|of|to reach|to contact)\b|\be-?mail\s*\??\s*$)(?! .*\bphone)", re.I)),
     ("phone", re.compile(r"\b(?:phone|telephone|fax|contact) (?:number|no\b|#)|\bnumber (?:to|i can|we can) call\b|"
                          r"\bwhat number\b|\bphone #|\bfax\b(?!\s+(?:machines?|equipment|servers?|services?|lines?)\b)|"
                          r"\bcall\b.*\bnumber\b|\bnumber\b.*\bcall\b", re.I)),
+    # A web address: 'url for ...', 'link to ...', 'what is the website'; 'where on the website do I
+    # look' asks for a place on it, which a sentence names without the address.
+    ("url", re.compile(r"\burl\b|\bweb ?(?:site |page )?address\b|\bhyperlink\b|(?:^\s*|\b(?:the|a|any)\s+)links? (?:to|for)\b|"
+                       r"\b(?:what|which)(?:'s|’s|s| is)? (?:the |their |its )?(?:web ?site|web ?page|link)\b(?!.*\bwhere\b)", re.I)),
     ("address", re.compile(r"\b(?:mailing |street |physical |postal )?address\b|\bwhere\b.*\bmail(?:ed)?\b", re.I)),
     ("contract", re.compile(r"\b(?:contract|agreement) (?:number|no\b|#|id)", re.I)),
     ("percent", re.compile(r"\bpercent(?:age)?\b|%", re.I)),
@@ -82,7 +91,9 @@ ASKS = [
     # An amount is asked when the question's own head asks for one ('how much', 'what fine',
     # 'the cost of', 'per month'); a mention of costs or prices about something else ('on what cost
     # basis', 'where can I look up the prices', 'keeping costs down') asks for no amount.
-    ("money", re.compile(r"\bhow much\b(?!\s+(?:of|time|notice|warning|lead time|advance|in advance|earlier|sooner|longer)\b)|\$|"
+    # 'how much detail (information, justification) do we give' asks what to say, not an amount.
+    ("money", re.compile(r"\bhow much\b(?!\s+(?:of|time|notice|warning|lead time|advance|in advance|earlier|sooner|longer|"
+                         r"details?|information|info|explanation|justification|documentation|description|backup)\b)|\$|"
                          rf"\bwhat(?:'s|’s|s| is| are| was| were)?\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:{_NOT_AUX}[\w'’-]+\s+){{0,4}}?"
                          r"(?:price|prices|pricing|cost|costs|fee|fees|fine|fines|penalty|penalties|salary|salaries|wage|wages|"
                          r"amount|charge|charges|rate|rates|budget|balance|spending limit)\b"
@@ -90,7 +101,10 @@ ASKS = [
                          r"\bwhat (?:do|does|did|will|would) (?!.*\bbased on\b)(?:[\w'’-]+\s+){1,5}?(?:cost|(?<!in )charge|pay)\b|"
                          r"\b(?:price|cost|fee|fine|penalty|amount|spending limit|salary|budget)\s+(?:of|for|per)\b|"
                          r"\bper (?:month|minute|line|year|hour|call|device|user)\b|\b(?:monthly|annual|yearly) (?:rate|fee|cost|charge)\b|"
-                         r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b", re.I)),
+                         r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b|"
+                         # help-desk shorthand: 'cost to register as catr?', 'any fee?'
+                         r"^\s*(?:the\s+)?(?:cost|price|fee|charge)s?\s+(?:to|for)\b|\bany (?:fees?|costs?|charges?)\b|"
+                         r"\b(?:is|are) there (?:a |an )?(?:fees?|costs?|charges?)\b", re.I)),
     ("count", re.compile(r"\bhow many\b|\bnumber of\b|(?<![\w#])#\s*of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
     # 'how much of the surcharge goes to ...' asks for a share of a whole: a sentence that only
     # says 'a portion' of it goes there does not answer.
@@ -119,7 +133,7 @@ ASKS = [
 KIND_WORDS = set(tokens("number phone telephone contact call address mailing street email e-mail percent "
                         "percentage date year day month when price cost fee amount dollar how many much long "
                         "name named who whom where form forms contract agreement deadline time days weeks months "
-                        "years max maximum threshold"))
+                        "years max maximum threshold url link links website web webpage hyperlink"))
 GENERIC = set(tokens("calnet state agency agencies department departments california government service services "
                      "policy documents document stmm sam section chapter code law rule rules our we us must shall "
                      "may need needs required have has get"))
@@ -138,7 +152,7 @@ class Asked:
     parts: list[list[str]] = field(default_factory=list)  # the stems of each further part of a compound question
 
 
-STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "address", "contract",
+STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "url", "address", "contract",
           "count", "name", "place", "quantity", "org", "destination"}
 # Capitalised words that do not name an organisation by themselves.
 COMMON_CAPS = {"The", "State", "California", "CALNET", "Department", "Office", "Agency", "Services", "Service",

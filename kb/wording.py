@@ -8,7 +8,8 @@ EMPTY = "The question is empty."
 NOT_FOUND_LEAD = "The documents in this knowledge base don't"
 KIND_NOUNS = {"money": "an amount", "percent": "a percentage", "share": "a share",
               "duration": "a time period", "date": "a date",
-              "phone": "a phone number", "email": "an e-mail address", "address": "an address",
+              "phone": "a phone number", "email": "an e-mail address", "url": "a web address",
+              "address": "an address",
               "contract": "a contract number", "count": "a number", "name": "a name", "place": "a place",
               "form": "a form", "span": "a time period", "quantity": "a quantity", "org": "a name",
               "destination": "where it goes", "frequency": "how often"}

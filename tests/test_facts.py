@@ -54,6 +54,21 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("What is their name?").kind == "name"
     assert facts.asked("Do we need approval to buy a fax machine?").kind is None  # equipment, not a number
     assert facts.asked("Who is the Agency Information Officer?").kind != "name"  # a role, which a sentence defines
+    # a way to send or how much to say is not an address or a sum ('can we just email them?')
+    assert facts.asked("Can I just call or email the office for the okay, or must it be a formal letter?").kind is None
+    assert facts.asked("exemption req - can it be email/phone or is a letter reqd?").kind is None
+    assert facts.asked("How much detail do we have to give about the service we want?").kind is None
+    assert facts.asked("whats the email for the calnet help desk").kind == "email"
+    assert facts.asked("help desk email address?").kind == "email"
+    # a web address is a kind of fact of its own; a place on a website is not one
+    assert facts.asked("url for the state contracts index listing?").kind == "url"
+    assert facts.asked("What is the web address of the rate schedule?").kind == "url"
+    assert facts.asked("Where on the CALNET website can I find out how to become one?").kind is None
+    assert facts.holds("url", "See https://cdt.ca.gov/services/ for the policy.")
+    assert not facts.holds("url", "It is listed at the State Contracts Index Listing at:")
+    # help-desk shorthand for a price, and whether there is one
+    assert facts.asked("cost to registr as catr? any fee").kind == "money"
+    assert facts.asked("Is there a fee to register as a CATR?").kind == "money"
 
 
 def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
