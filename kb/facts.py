@@ -42,7 +42,11 @@ HOLDS = {
     "contract": re.compile(r"\b[A-Z0-9]{1,5}(?:-[A-Z0-9]{1,6}){2,}\b|\b(?:Contract|Agreement)\s+(?:No\.?|Number|#)\s*[\w-]+", re.I),
     "person": re.compile(r"\b(?:Officer|Director|Chief|Secretary|Representative|Manager|Administrator|Governor|Controller|"
                          r"Deputy|Board|Office|Department|Division|Agency|Legislature|Commission|Council|Committee|"
-                         r"CATR|ATR|AIO|CIO|supervisor|employee|head|chief|director|officer|staff|agency|department|office)s?\b"),
+                         r"CATR|ATR|AIO|CIO|supervisor|employee|head|chief|director|officer|staff|agency|department|office|"
+                         r"vendor|contractor|provider|carrier)s?\b|"
+                         # a sentence whose subject is a named body ('CDT is the owner-of-record and ...')
+                         r"^(?:The\s+)?(?:[A-Z]{2,}[\w&-]*|[A-Z][a-z]+(?:\s+[A-Z][\w&’'-]*){1,4})\s+(?:is|are|shall|must|will|may|owns?|manages?|"
+                         r"approves?|provides?|administers?|operates?)\b"),
     "destination": re.compile(r"\b(?:to|with)\s+(?:the\s+)?(?:(?:office|department|division|agency|board)\s+of\s+(?:the\s+)?)?"
                               r"(?:[A-Z][\w’'&.-]+)|\b(?:P\.?\s?O\.?\s+Box|Suite|Street|Avenue|"
                               r"Boulevard|Mail Stop)\b"),
@@ -120,6 +124,9 @@ ASKS = [
                         r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?"
                         r"(?:manager|coordinator|administrator)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
+                        # who holds a post now: 'whos dmv's catr right now? need a name'
+                        r"^\s*who(?: is|'s|’s|s|\s+are)\b.*\b(?:currently|right now|at present|these days|nowadays)\b|"
+                        r"\bneed (?:a|the|their|his|her) name\b|"
                         r"\b(?:his|her|their|person['’]s) name\b(?!\s+(?:on|to)\b)", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"
                        r"contractor|contractors|firm|firms|supplier|suppliers)\b", re.I)),

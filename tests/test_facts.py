@@ -69,6 +69,15 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     # help-desk shorthand for a price, and whether there is one
     assert facts.asked("cost to registr as catr? any fee").kind == "money"
     assert facts.asked("Is there a fee to register as a CATR?").kind == "money"
+    # who holds a post now asks for a person's name, which the documents, as of their date, rarely give
+    assert facts.asked("whos dmv's catr right now? need a name").kind == "name"
+    assert facts.asked("Who is currently the CATR for DMV?").kind == "name"
+
+
+def test_a_named_body_or_a_vendor_answers_who():
+    assert facts.holds("person", "CDT is the owner-of-record and manages the provisioning of customer connectivity.")
+    assert facts.holds("person", "Network access equipment is owned by CALNET vendors.")
+    assert not facts.holds("person", "Rates are published annually.")  # a capital that opens a sentence names no one
 
 
 def test_a_sentence_holds_a_fact_only_of_the_kind_asked():
