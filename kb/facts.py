@@ -88,7 +88,9 @@ ASKS = [
                         r"\b(?:introduc\w*|enact\w*|sign\w*|effective|eff\.?|start\w*|creat\w*|pass\w*) when\s*\??\s*$", re.I)),
     ("span", re.compile(rf"\bhow (?:soon|far in advance|far ahead|much ahead)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
                         rf"\bhow many {UNIT}\b|\bdeadline\b|\bby when\b|\btime (?:limit|frame)\b|\bwithin how\b|"
-                        rf"\bturnaround\b", re.I)),
+                        rf"\bturnaround\b|(?<![\w#])#\s*(?:of\s+)?{UNIT}|"
+                        # 'how fast does the CATR have to pass them along?' asks how soon; 'how fast is the link' a speed
+                        rf"\bhow (?:fast|quickly) (?:must|does|do|did|should|will|can|has to|have to|is \w+ required to)\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("frequency", re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", re.I)),
     ("quantity", re.compile(r"\b(?:speed|bandwidth|capacity|throughput|data cap|storage)\b", re.I)),
@@ -140,7 +142,7 @@ ASKS = [
 KIND_WORDS = set(tokens("number phone telephone contact call address mailing street email e-mail percent "
                         "percentage date year day month when price cost fee amount dollar how many much long "
                         "name named who whom where form forms contract agreement deadline time days weeks months "
-                        "years max maximum threshold url link links website web webpage hyperlink"))
+                        "years max maximum threshold url link links website web webpage hyperlink fast quickly"))
 GENERIC = set(tokens("calnet state agency agencies department departments california government service services "
                      "policy documents document stmm sam section chapter code law rule rules our we us must shall "
                      "may need needs required have has get"))

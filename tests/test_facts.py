@@ -72,6 +72,9 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     # who holds a post now asks for a person's name, which the documents, as of their date, rarely give
     assert facts.asked("whos dmv's catr right now? need a name").kind == "name"
     assert facts.asked("Who is currently the CATR for DMV?").kind == "name"
+    # '# days' is 'how many days'; 'how fast must ...' asks how soon, 'how fast is ...' no time at all
+    assert facts.asked("how fast does catr have to pass calnet notices along - # days?").kind == "span"
+    assert facts.asked("how fast is the cgen connection?").kind != "span"
 
 
 def test_a_named_body_or_a_vendor_answers_who():
