@@ -44,7 +44,7 @@ HOLDS = {
                          r"Deputy|Board|Office|Department|Division|Agency|Legislature|Commission|Council|Committee|"
                          r"CATR|ATR|AIO|CIO|supervisor|employee|head|chief|director|officer|staff|agency|department|office|"
                          r"vendor|contractor|provider|carrier)s?\b|"
-                         # a sentence whose subject is a named body ('CDT is the owner-of-record and ...')
+                         # a sentence whose subject is a named body ('OTech owns the circuits and ...')
                          r"^(?:The\s+)?(?:[A-Z]{2,}[\w&-]*|[A-Z][a-z]+(?:\s+[A-Z][\w&’'-]*){1,4})\s+(?:is|are|shall|must|will|may|owns?|manages?|"
                          r"approves?|provides?|administers?|operates?)\b"),
     "destination": re.compile(r"\b(?:to|with)\s+(?:the\s+)?(?:(?:office|department|division|agency|board)\s+of\s+(?:the\s+)?)?"
@@ -89,7 +89,7 @@ ASKS = [
     ("span", re.compile(rf"\bhow (?:soon|far in advance|far ahead|much ahead)\b|\bhow long (?:does|do|did|will|would|should|can) (?:\w+ ){{0,4}}(?:take|last to|be processed)\b|\bhow much (?:time|notice|warning|lead time|advance)\b|"
                         rf"\bhow many {UNIT}\b|\bdeadline\b|\bby when\b|\btime (?:limit|frame)\b|\bwithin how\b|"
                         rf"\bturnaround\b|(?<![\w#])#\s*(?:of\s+)?{UNIT}|"
-                        # 'how fast does the CATR have to pass them along?' asks how soon; 'how fast is the link' a speed
+                        # 'how fast must the vendor respond?' asks how soon; 'how fast is the link' a speed
                         rf"\bhow (?:fast|quickly) (?:must|does|do|did|should|will|can|has to|have to|is \w+ required to)\b", re.I)),
     ("duration", re.compile(r"\bhow long\b", re.I)),
     ("frequency", re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", re.I)),
@@ -108,7 +108,7 @@ ASKS = [
                          r"\b(?:price|cost|fee|fine|penalty|amount|spending limit|salary|budget)\s+(?:of|for|per)\b|"
                          r"\bper (?:month|minute|line|year|hour|call|device|user)\b|\b(?:monthly|annual|yearly) (?:rate|fee|cost|charge)\b|"
                          r"\bhow expensive\b|\bmaximum amount|\bmax amount|\bspending limit\b|\bdollars?\b|"
-                         # help-desk shorthand: 'cost to register as catr?', 'any fee?'
+                         # help-desk shorthand: 'cost to add an atr?', 'any fee?'
                          r"^\s*(?:the\s+)?(?:cost|price|fee|charge)s?\s+(?:to|for)\b|\bany (?:fees?|costs?|charges?)\b|"
                          r"\b(?:is|are) there (?:a |an )?(?:fees?|costs?|charges?)\b", re.I)),
     ("count", re.compile(r"\bhow many\b|\bnumber of\b|(?<![\w#])#\s*of\b|\bcount of\b|\btally\b|\bvote count\b", re.I)),
@@ -126,8 +126,9 @@ ASKS = [
                         r"\bwho(?: is|'s|’s) (?:the |our )?(?:current )?(?:[\w-]+ ){1,3}?"
                         r"(?:manager|coordinator|administrator)\b|"
                         r"\bwho(?: is|'s|’s) (?:the |our )?current\b|\bwho was (?:the )?first (?:person|director|chief|secretary|head)\b|"
-                        # who holds a post now: 'whos dmv's catr right now? need a name'
-                        r"^\s*who(?: is|'s|’s|s|\s+are)\b.*\b(?:currently|right now|at present|these days|nowadays)\b|"
+                        # who holds a post now ('whos our atr right now?'), not who may or must do something now
+                        r"^\s*who(?: is|'s|’s|s|\s+are)\b(?!\s+(?:currently\s+)?(?:responsible|in charge|allowed|authori[sz]ed|"
+                        r"required|eligible|able|supposed|permitted)\b).*\b(?:currently|right now|at present|these days|nowadays)\b|"
                         r"\bneed (?:a|the|their|his|her) name\b|"
                         r"\b(?:his|her|their|person['’]s) name\b(?!\s+(?:on|to)\b)", re.I)),
     ("org", re.compile(r"\b(?:which|what) (?:\w+ )?(?:vendor|vendors|company|companies|carrier|carriers|provider|providers|"

@@ -55,31 +55,32 @@ def test_a_kind_is_read_from_what_the_question_asks_not_from_a_word_it_mentions(
     assert facts.asked("Do we need approval to buy a fax machine?").kind is None  # equipment, not a number
     assert facts.asked("Who is the Agency Information Officer?").kind != "name"  # a role, which a sentence defines
     # a way to send or how much to say is not an address or a sum ('can we just email them?')
-    assert facts.asked("Can I just call or email the office for the okay, or must it be a formal letter?").kind is None
-    assert facts.asked("exemption req - can it be email/phone or is a letter reqd?").kind is None
-    assert facts.asked("How much detail do we have to give about the service we want?").kind is None
+    assert facts.asked("Can we just phone or email the program to ask, or does it need a signed letter?").kind is None
+    assert facts.asked("ato req - send by email/phone or mail a letter?").kind is None
+    assert facts.asked("How much detail goes into the project description?").kind is None
     assert facts.asked("whats the email for the calnet help desk").kind == "email"
     assert facts.asked("help desk email address?").kind == "email"
     # a web address is a kind of fact of its own; a place on a website is not one
-    assert facts.asked("url for the state contracts index listing?").kind == "url"
+    assert facts.asked("url for the otech rate schedule?").kind == "url"
     assert facts.asked("What is the web address of the rate schedule?").kind == "url"
     assert facts.asked("Where on the CALNET website can I find out how to become one?").kind is None
     assert facts.holds("url", "See https://cdt.ca.gov/services/ for the policy.")
     assert not facts.holds("url", "It is listed at the State Contracts Index Listing at:")
     # help-desk shorthand for a price, and whether there is one
-    assert facts.asked("cost to registr as catr? any fee").kind == "money"
-    assert facts.asked("Is there a fee to register as a CATR?").kind == "money"
+    assert facts.asked("cost to add an atr? any fee").kind == "money"
+    assert facts.asked("Is there a fee to file the designation form?").kind == "money"
     # who holds a post now asks for a person's name, which the documents, as of their date, rarely give
-    assert facts.asked("whos dmv's catr right now? need a name").kind == "name"
-    assert facts.asked("Who is currently the CATR for DMV?").kind == "name"
+    assert facts.asked("whos caltrans' atr right now? need a name").kind == "name"
+    assert facts.asked("Who is currently the ATR for the Franchise Tax Board?").kind == "name"
+    assert facts.asked("Who is currently responsible for approving exemptions?").kind != "name"  # an office
     # '# days' is 'how many days'; 'how fast must ...' asks how soon, 'how fast is ...' no time at all
-    assert facts.asked("how fast does catr have to pass calnet notices along - # days?").kind == "span"
+    assert facts.asked("how fast does the atr have to file the form - # days?").kind == "span"
     assert facts.asked("how fast is the cgen connection?").kind != "span"
 
 
 def test_a_named_body_or_a_vendor_answers_who():
-    assert facts.holds("person", "CDT is the owner-of-record and manages the provisioning of customer connectivity.")
-    assert facts.holds("person", "Network access equipment is owned by CALNET vendors.")
+    assert facts.holds("person", "OTech owns the circuits and manages their setup.")
+    assert facts.holds("person", "The routers are supplied by the contract's vendors.")
     assert not facts.holds("person", "Rates are published annually.")  # a capital that opens a sentence names no one
 
 
