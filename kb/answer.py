@@ -163,8 +163,7 @@ class KnowledgeBase:
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:
                 cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]
-            ok = path_question or select.path_fact(cands, bool(path)) or \
-                scorer.confidence(cands, a, on_path=bool(path)) >= scorer.cut_for(cands, a)
+            ok = path_question or select.path_fact(cands, bool(path)) or scorer.sure(cands, a, on_path=bool(path))
             chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
         if not chosen:
             status = "not_found" if in_field else "out_of_scope"

@@ -18,7 +18,7 @@ from .config import FITTED, get_settings
 from .evaluate import check, earlier
 from .compose import compose
 from .features import NAMES, sentence_vectors
-from .scorer import DECIDE, asks_fact, confidence, cut_for, evidence, rank, relative
+from .scorer import DECIDE, asks_fact, evidence, rank, relative, sure
 from .select import choose, eligible, path_fact, with_context
 
 CUTS = [round(x, 2) for x in np.arange(0.10, 0.91, 0.05)]
@@ -55,8 +55,7 @@ def simulate(q: dict, d, answer) -> tuple[bool, bool]:
         return not check(q, d.result), d.result.get("status") == "answered"
     if outside(d, answer):
         return q["expect"] == "abstain", False
-    ok = path_fact(d.candidates, bool(d.path)) or \
-        confidence(d.candidates, answer, on_path=bool(d.path)) >= cut_for(d.candidates, answer)
+    ok = path_fact(d.candidates, bool(d.path)) or sure(d.candidates, answer, on_path=bool(d.path))
     chosen = choose(d.candidates, answer.runner_up, answer.max_sentences, on_path=bool(d.path)) if ok else []
     if chosen:
         _, cites = compose(chosen)

@@ -121,3 +121,9 @@ def confidence(cands: list[Candidate], answer, on_path: bool = False) -> float:
         return 0.0
     z = float(x @ _vec(answer.decide_weights, DECIDE)) + answer.decide_bias
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def sure(cands: list[Candidate], answer, on_path: bool = False) -> bool:
+    """Whether the decision model is confident enough to answer: its confidence at or above the
+    question's cut (`cut_for`). The answerer and the fit's simulation decide by this one test."""
+    return confidence(cands, answer, on_path) >= cut_for(cands, answer)
