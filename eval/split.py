@@ -7,7 +7,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SOURCES = ["staff-a.jsonl", "staff-b.jsonl", "staff-c.jsonl", "staff-d.jsonl", "staff-e.jsonl", "staff-f.jsonl",
-           "staff-g.jsonl", "staff-h.jsonl", "staff-i.jsonl"]
+           "staff-g.jsonl", "staff-h.jsonl", "staff-i.jsonl", "staff-j.jsonl", "staff-k.jsonl"]
 
 
 def part(family: str) -> str:
