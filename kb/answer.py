@@ -12,7 +12,7 @@ from .compose import abstain_text, compose, coverage, nearest_records
 from .config import Settings, get_settings
 from .guide import guidance
 from .question import Question, analyse
-from .retrieve import Hit, Retrieval, adjacent, retrieve, section_rows, widen
+from .retrieve import Hit, Retrieval, adjacent, holds_subdivision, retrieve, section_rows, widen
 from .select import MIN_PROSE, choose, nearest
 from .store import Store
 from .text import sentences
@@ -132,6 +132,10 @@ class KnowledgeBase:
                 path = before or path
         homes = routes.homes(path)
         outside = off_field(in_field, ret.hits, a.field_dense)
+        # 'What does GC 11541(c)(2) require?' when the documents' copy of GC 11541 ends before (c)(2):
+        # the section is held, that part of it is not, so nothing in it answers.
+        lacking = [f"{r.ref}{r.subdivision}" for r in ret.refs
+                   if r.subdivision and r.ref in ret.routed_sections and not holds_subdivision(idx, r.ref, r.subdivision)]
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
         # A follow-up is read beside the passages the answer before it quoted.
         quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns and not outside else []
@@ -143,7 +147,7 @@ class KnowledgeBase:
             return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, [], path)
         if outside:
             chosen, cands = [], []
-        elif q.ref_only and ret.routed_sections:
+        elif q.ref_only and ret.routed_sections and not lacking:
             fits = lambda i: versions.fits(vers[i], q.when, versions.years(idx, idx.records[i].section))  # noqa: E731
             chosen = _section_opening(idx, ret, fits, lexicon.for_index(idx)[1].known)
             cands = []
@@ -163,11 +167,12 @@ class KnowledgeBase:
                 and any(c.f("route_home") and select.eligible(c) for c in cands)
             if path_question:
                 cands = [c for c in cands if c.f("route_home")] + [c for c in cands if not c.f("route_home")]
-            ok = path_question or select.path_fact(cands, bool(path)) or scorer.sure(cands, a, on_path=bool(path))
+            ok = not lacking and (path_question or select.path_fact(cands, bool(path))
+                                  or scorer.sure(cands, a, on_path=bool(path)))
             chosen = choose(cands, a.runner_up, a.max_sentences, yesno=q.kind == "yesno", on_path=bool(path)) if ok else []
         if not chosen:
             status = "not_found" if in_field else "out_of_scope"
-            absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections]
+            absent = [r.ref for r in ret.refs if r.ref not in ret.routed_sections] + lacking
             near = nearest(cands) if status == "not_found" else []
             cites: list[dict] = []
             guide = guidance(self, idx, q, ret, cites, path) if status == "not_found" else None

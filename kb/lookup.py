@@ -6,19 +6,21 @@ import re
 from ingest.refs import find_refs
 
 from . import versions
-from .retrieve import retrieve, section_rows
+from .retrieve import holds_subdivision, retrieve, section_rows
 from .text import content_terms, sentences
 
 
 def section(idx, ref: str, subdivision: str | None = None) -> list[dict]:
     """The whole text of a section, one entry per copy that holds it (a document, or a copy
-    inside one), with its source: the current text first, older versions after it with their date."""
+    inside one), with its source: the current text first, older versions after it with their date.
+    `held` is false when the subdivision asked for is in no copy (the documents' copies end before it)."""
     rows = section_rows(idx, ref)
     vers = versions.of_index(idx)
     by_copy: dict[tuple, list] = {}
     for i in rows:
         by_copy.setdefault((idx.records[i].doc, idx.records[i].label), []).append(i)
     order = sorted(by_copy, key=lambda c: (not vers[by_copy[c][0]].current, -(vers[by_copy[c][0]].year or 0)))
+    held = holds_subdivision(idx, ref, subdivision)
     out = []
     for copy in order:
         recs = [idx.records[i] for i in by_copy[copy]]
@@ -30,7 +32,7 @@ def section(idx, ref: str, subdivision: str | None = None) -> list[dict]:
                 heading = r.heading
             parts.append(r.text)
         pages = sorted({r.page for r in recs if r.page})
-        out.append({"ref": ref, "subdivision": subdivision, "doc": doc, "title": first.title,
+        out.append({"ref": ref, "subdivision": subdivision, "held": held, "doc": doc, "title": first.title,
                     "version": versions.label(vers[by_copy[copy][0]]),
                     "url": next((r.url for r in recs if r.url), None), "pages": pages,
                     "headings": list(dict.fromkeys(r.heading for r in recs if r.heading)),
@@ -88,8 +90,11 @@ def render(result: dict) -> str:
     if result["kind"] == "section":
         for s in result["sections"]:
             lines += [f"{s['ref']}{s['subdivision'] or ''}  {s['title']}" + (f"  ({s['version']})" if s.get("version") else ""),
-                      f"Source: {s['doc']}" + (f"  {s['url']}" if s["url"] else ""),
-                      "", s["text"], "", f"Cite as: {s['citation']}", "-" * 72]
+                      f"Source: {s['doc']}" + (f"  {s['url']}" if s["url"] else "")]
+            if not s.get("held", True):
+                lines.append(f"{s['ref']}{s['subdivision']} is not in the indexed text of {s['ref']}: "
+                             "no copy of it reaches that subdivision. The section as held follows.")
+            lines += ["", s["text"], "", f"Cite as: {s['citation']}", "-" * 72]
         return "\n".join(lines).rstrip("-\n")
     if not result["results"]:
         return "No section matches. Try a reference such as `GC 11541`, `SAM 4605` or `STMM 3-501.0`."

@@ -48,6 +48,35 @@ def section_rows(index: Index, ref: str) -> list[int]:
     return sorted(rows, key=lambda i: (index.records[i].doc, index.records[i].position))
 
 
+LEVEL_RE = re.compile(r"\(([A-Za-z]{1,5}|\d{1,2})\)")  # '(c)', '(2)', '(iv)'; not a year
+
+
+def holds_subdivision(index: Index, ref: str, subdivision: str | None) -> bool:
+    """Whether the index holds a section's subdivision ('(c)(2)' of GC 11541), not only the section:
+    in one copy of the section, each level's marker in turn, the first at a passage's start or after
+    a space or a stop, the next after it. A copy cut off before (c)(2) does not hold it. A section
+    whose text marks no subdivision at all cannot tell, so it holds every one."""
+    levels = LEVEL_RE.findall(subdivision or "")
+    if "".join(f"({x})" for x in levels) != (subdivision or ""):
+        return True  # not a subdivision ('GC 15276 (2005)' names a year)
+    rows = section_rows(index, ref)
+    copies: dict[str, list[str]] = {}
+    for i in rows:
+        copies.setdefault(index.records[i].doc, []).append(index.records[i].text)
+    if not levels or not any(LEVEL_RE.search(t) for texts in copies.values() for t in texts):
+        return True
+    for texts in copies.values():
+        text, pos = "\n".join(texts), 0
+        for level in levels:
+            m = re.compile(rf"(?:^|(?<=[\s.;:]))\({re.escape(level)}\)").search(text, pos)
+            if m is None:
+                break
+            pos = m.end()
+        else:
+            return True
+    return False
+
+
 def retrieve(index: Index, store: Store, query: str, k: int = 10,
              vector: list[float] | None = None, phrase: str | None = None, prefer=None,
              also: list[list[float]] = ()) -> Retrieval:

@@ -86,3 +86,22 @@ def test_asking_what_a_section_provides_opens_that_section(corpus_kb):
     r = corpus_kb.ask("What does Government Code section 11539 provide?")
     assert r["status"] == "answered" and {c["section"] for c in r["citations"]} == {"GC 11539"}
     assert "managing the affairs" in r["answer"]
+
+
+@pytest.mark.parametrize("query", ["GC 11541(b)(3)", "GC 15276 (2005)"])  # a year in brackets is no subdivision
+def test_a_subdivision_the_copies_hold_opens_its_section(corpus_kb, query):
+    res = lookup.search(corpus_kb, corpus_kb.index(), query)
+    assert res["sections"] and all(s["held"] for s in res["sections"])
+    assert "is not in the indexed text" not in lookup.render(res)
+
+
+def test_a_subdivision_past_the_end_of_every_copy_is_said_to_be_missing(corpus_kb):
+    """The corpus's copy of GC 11541 stops inside (c)(1): a help desk looking up (c)(2) is told it is
+    not there, and still sees the section as held; asked about it, the answer does not quote (c)."""
+    res = lookup.search(corpus_kb, corpus_kb.index(), "GC 11541(c)(2)")
+    assert res["sections"] and not any(s["held"] for s in res["sections"])
+    assert "GC 11541(c)(2) is not in the indexed text of GC 11541" in lookup.render(res)
+    r = corpus_kb.ask("What duties does Government Code 11541(c)(2) give the Office of Technology Services?")
+    assert r["status"] == "not_found" and not r["citations"]
+    assert "GC 11541(c)(2)" in r["answer"]
+    assert corpus_kb.ask("What does GC 11541(c)(1) assign to the Office of Technology Services?")["status"] == "answered"
