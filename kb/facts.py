@@ -77,7 +77,7 @@ ASKS = [
     # year', 'when does it expire'); 'when must we submit ...' or 'when does a center have to ...'
     # asks for a condition or a point in a process ('prior to purchasing'), which no date need state.
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
-                        r"what (?:year|date|day|month))\b|\bwhat (?:year|date)\b|"
+                        r"what (?:year|date|day|month))\b|\bwhat (?:exact |specific |precise |actual )?(?:years?|dates?)\b|"
                         r"\bwhat (?:is|are|was|were) (?:the |its |their )?(?:\w+ ){0,4}?dates\b|"
                         r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening|introduction|enactment|"
                         r"award|signing|hearing|meeting|launch|release|completion|termination) dates?\b|"
@@ -135,7 +135,10 @@ ASKS = [
                        r"contractor|contractors|firm|firms|supplier|suppliers)\b", re.I)),
     ("destination", re.compile(r"^\s*(?:where|to whom|to what office)\b.*\b(?:send|sent|submit|submitted|mail|mailed|"
                                r"file|filed|go|goes|turn in|deliver|forward|direct)\b", re.I)),
-    ("place", re.compile(r"^\s*where (?:was|were|is|are) .*\b(?:held|located|based|headquartered)\b", re.I)),
+    # Where something is or happens ('where was the hearing held', 'where did the board meet'), not
+    # where a request goes (destination) nor where something is written.
+    ("place", re.compile(r"^\s*where (?:was|were|is|are) .*\b(?:held|located|based|headquartered)\b|"
+                         r"^\s*where (?:did|does|do|will|would) .*\b(?:hold|meet|convene|take place)\b", re.I)),
     ("person", re.compile(r"^\s*(?:who|whom|to whom)\b|\bwho (?:signs|approves|must|has to|should|can|decides|reviews|"
                           r"manages|runs|determines)\b", re.I)),
 ]

@@ -237,3 +237,15 @@ def test_a_point_in_a_process_answers_by_when_but_not_how_many_days():
     assert facts.holds("date", text, "When must a local agency complete and submit the ordering form?")
     assert not facts.holds("span", text, "How many days do they have to submit the form?")
     assert not facts.holds("date", text, "When did the ordering form become available?")
+
+
+def test_exact_dates_and_where_a_body_meets_are_kinds_of_fact():
+    # 'what exact dates' asks for dates as 'what dates' does; 'where did the board meet' asks for a
+    # place, which a sentence saying only how often it meets does not hold.
+    assert facts.asked("On what exact dates did the vendors' briefing run?").kind == "date"
+    assert facts.asked("what specific date was the plan signed?").kind == "date"
+    meets = facts.asked("Where did the oversight board hold its sessions?")
+    assert meets.kind == "place" and meets.strict
+    assert not facts.holds("place", "The board shall convene at least twice a year.")
+    assert facts.holds("place", "The sessions were held in Sacramento at the state capitol.")
+    assert facts.asked("Where do we send the signed letter?").kind == "destination"
