@@ -134,8 +134,8 @@ class KnowledgeBase:
         outside = off_field(in_field, ret.hits, a.field_dense)
         # 'What does GC 11541(c)(2) require?' when the documents' copy of GC 11541 ends before (c)(2):
         # the section is held, that part of it is not, so nothing in it answers.
-        lacking = [f"{r.ref}{r.subdivision}" for r in ret.refs
-                   if r.subdivision and r.ref in ret.routed_sections and not holds_subdivision(idx, r.ref, r.subdivision)]
+        lacking = [f"{r.ref}{r.subdivision}" for r in ret.refs if r.subdivision and r.ref in ret.routed_sections
+                   and not holds_subdivision(idx, r.ref, r.subdivision)]
         version_of = lambda i: versions.label(vers[i])  # noqa: E731
         # A follow-up is read beside the passages the answer before it quoted.
         quoted = thread.rows(idx, turns[-1].get("answer")) if q.follow_up and turns and not outside else []

@@ -77,7 +77,8 @@ ASKS = [
     # year', 'when does it expire'); 'when must we submit ...' or 'when does a center have to ...'
     # asks for a condition or a point in a process ('prior to purchasing'), which no date need state.
     ("date", re.compile(r"^\s*(?:when\s+(?:did|was|were|had)|since when|in what year|as of what date|"
-                        r"what (?:year|date|day|month))\b|\bwhat (?:exact |specific |precise |actual )?(?:years?|dates?)\b|"
+                        r"what (?:year|date|day|month))\b|"
+                        r"\bwhat (?:exact |specific |precise |actual )?(?:years?|dates?)\b|"
                         r"\bwhat (?:is|are|was|were) (?:the |its |their )?(?:\w+ ){0,4}?dates\b|"
                         r"^(?!\s*where\b).*\b(?:start|end|effective|expiration|closing|opening|introduction|enactment|"
                         r"award|signing|hearing|meeting|launch|release|completion|termination) dates?\b|"
