@@ -305,10 +305,10 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
     if pat is None:
         return True
     text = without_given(text, question)
-    if kind == "count":  # the day of a date ('March 30, 2016') counts nothing, nor a bare number line (a section's)
-        if BARE_NUMBER_RE.fullmatch(text):
+    if kind == "count":  # the day of a date ('March 30, 2016') counts nothing, nor a bare number line (a section's),
+        if BARE_NUMBER_RE.fullmatch(text):  # nor a sum of money or a percentage ('about $2 million')
             return False
-        text = DATE_RE.sub(" ", text)
+        text = NOT_A_COUNT_RE.sub(" ", DATE_RE.sub(" ", text))
     if kind == "date":  # a year in another act's name ('... Communication Act of 2002') dates nothing asked
         text = TITLE_YEAR_RE.sub(lambda m: m.group(0) if _names_it(m.group(1), question)
                                  else m.group(1) + "Act of _", text)
@@ -330,6 +330,8 @@ def _names_it(title: str, question: str) -> bool:
 
 
 DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+NOT_A_COUNT_RE = re.compile(r"\$\s?[\d,.]+(?:\s*(?:thousand|million|billion))?|\b\d[\d,.]*\s*(?:dollars|cents|percent)\b|"
+                            r"\b\d[\d.]*\s?%", re.I)
 BARE_NUMBER_RE = re.compile(r"[\s\d.,()§-]*")
 GIVEN_RE = re.compile(rf"\b\d[\d,]*(?:\.\d+)?\b|\b{MONTHS}\b", re.I)
 YES_NO_RE = re.compile(r"^\s*(?:is|are|was|were|does|do|did|can|could|may|must|should|will|would|has|have)\b", re.I)

@@ -249,3 +249,11 @@ def test_exact_dates_and_where_a_body_meets_are_kinds_of_fact():
     assert not facts.holds("place", "The board shall convene at least twice a year.")
     assert facts.holds("place", "The sessions were held in Sacramento at the state capitol.")
     assert facts.asked("Where do we send the signed letter?").kind == "destination"
+
+
+def test_a_sum_of_money_or_a_share_counts_nothing():
+    # 'how many offices' is not answered by what something cost; a count beside a share still is.
+    q = "How many field offices used the shared network in its first year?"
+    assert not facts.holds("count", "The shortfall charged to field offices came to about $3 million.", q)
+    assert not facts.holds("count", "Field offices paid 40 percent of the cost.", q)
+    assert facts.holds("count", "Rates went up 4% across all 35 field offices.", q)
