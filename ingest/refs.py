@@ -5,7 +5,10 @@ import re
 from dataclasses import dataclass
 
 _NUM = r"(\d{4,5}(?:\.\d+)?)"
-_SUBDIV = r"((?:\s*\([a-zA-Z0-9]{1,4}\))*)"
+# One level of a subdivision: '(c)', '(2)', '(iv)', '(A)'; a year in brackets, 'GC 15276 (2005)', is none.
+_LEVEL = r"[a-zA-Z]{1,4}|\d{1,3}"
+LEVEL_RE = re.compile(rf"\(({_LEVEL})\)")  # the levels of a subdivision, one by one
+_SUBDIV = rf"((?:\s*\((?:{_LEVEL})\))*)"
 _STMM_NUM = r"((?:\d+-)?\d{3,4}(?:\.\d+)?)"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [

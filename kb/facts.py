@@ -13,8 +13,9 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
 MONTHS = "(?:" + "|".join(MONTH_NAMES) + ")"
 NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fifteen|twenty|thirty|sixty|ninety|hundred|thousand|million|dozen|single)"
 UNIT = r"(?:business |calendar |working )?(?:days?|weeks?|months?|years?|hours?|minutes?)"
-AMOUNT = r"\$\s?\d|\b\d[\d,.]*\s*(?:dollars|cents|million|billion)\b"  # a sum of money
-PERCENTAGE = r"\d\s?%|\b\d[\d.]*\s*percent\b"  # a percentage
+SUM = r"\$\s?\d[\d,.]*(?:\s*(?:thousand|million|billion))?|\b\d[\d,.]*\s*(?:dollars|cents)\b"  # what money is written as
+AMOUNT = rf"{SUM}|\b\d[\d,.]*\s*(?:million|billion)\b"  # a sum of money ('$2 million', '1.5 billion')
+PERCENTAGE = r"\b\d[\d.]*\s?%|\b\d[\d.]*\s*percent\b"  # a percentage
 # What a sentence must hold for each kind of fact.
 HOLDS = {
     "money": re.compile(rf"{AMOUNT}|\b(?:no cost|free of charge|no charge)\b", re.I),
@@ -330,8 +331,7 @@ def _names_it(title: str, question: str) -> bool:
 
 
 DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
-NOT_A_COUNT_RE = re.compile(r"\$\s?[\d,.]+(?:\s*(?:thousand|million|billion))?|\b\d[\d,.]*\s*(?:dollars|cents|percent)\b|"
-                            r"\b\d[\d.]*\s?%", re.I)
+NOT_A_COUNT_RE = re.compile(rf"{SUM}|{PERCENTAGE}", re.I)  # numbers that count nothing
 BARE_NUMBER_RE = re.compile(r"[\s\d.,()§-]*")
 GIVEN_RE = re.compile(rf"\b\d[\d,]*(?:\.\d+)?\b|\b{MONTHS}\b", re.I)
 YES_NO_RE = re.compile(r"^\s*(?:is|are|was|were|does|do|did|can|could|may|must|should|will|would|has|have)\b", re.I)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.refs import Ref, find_refs, ref_key
+from ingest.refs import LEVEL_RE, Ref, find_refs, ref_key
 
 from . import embed
 from .index import Index, Record
@@ -48,17 +48,12 @@ def section_rows(index: Index, ref: str) -> list[int]:
     return sorted(rows, key=lambda i: (index.records[i].doc, index.records[i].position))
 
 
-LEVEL_RE = re.compile(r"\(([A-Za-z]{1,5}|\d{1,2})\)")  # '(c)', '(2)', '(iv)'; not a year
-
-
 def holds_subdivision(index: Index, ref: str, subdivision: str | None) -> bool:
     """Whether the index holds a section's subdivision ('(c)(2)' of GC 11541), not only the section:
     in one copy of the section, each level's marker in turn, the first at a passage's start or after
     a space or a stop, the next after it. A copy cut off before (c)(2) does not hold it. A section
     whose text marks no subdivision at all cannot tell, so it holds every one."""
     levels = LEVEL_RE.findall(subdivision or "")
-    if "".join(f"({x})" for x in levels) != (subdivision or ""):
-        return True  # not a subdivision ('GC 15276 (2005)' names a year)
     rows = section_rows(index, ref)
     copies: dict[str, list[str]] = {}
     for i in rows:
