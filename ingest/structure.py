@@ -22,8 +22,9 @@ LETTERED_RE = re.compile(r"^[A-Z]\.\s+[A-Z][\w ,/&()'’-]{2,60}$")
 COPY_RE = re.compile(r"^={3}\s*(.*?)\s*={3}$")
 SOURCE_RE = re.compile(r"^SOURCE\s*:\s*(\S+)", re.I)
 TRUNCATION_RE = re.compile(r"^\[\.\.\..*\.\.\.\]$")
-CHROME = {"calnet", "Search Entire Manual", "Print Entire SAM Manual", "Print page", "Transcription",
-          "Revisions", "No Revisions for this item."}
+# A manual page's own controls. Its revisions list ('No Revisions for this item.') is kept: it says
+# whether the section has changed since its note ('(New: 07/2023)').
+CHROME = {"calnet", "Search Entire Manual", "Print Entire SAM Manual", "Print page", "Transcription", "Revisions"}
 
 
 class _Builder:

@@ -8,7 +8,10 @@ def test_a_question_about_a_sections_revision_is_told_apart():
     assert revisions.asks("When was SAM 8422.106 last revised?")
     assert revisions.asks("Is that section new? When did it go in?")
     assert revisions.asks("sam 4605 calnet exemption - when was it added?")
+    assert revisions.asks("Has SAM 4605 been revised since it was added?")
+    assert revisions.asks("sam 4605 - any revisions since it came out?")
     assert not revisions.asks("When did the Governor sign SB 834?")
+    assert not revisions.asks("Has the department revised its budget?")
     assert not revisions.asks("Which of the new sections describes the cloud and internet access methods?")
     assert not revisions.asks("What new name did the 2003 bill want to give the act?")
 
@@ -35,6 +38,13 @@ def test_a_follow_up_asks_about_the_section_the_answer_before_quoted(corpus_kb):
     r = corpus_kb.ask("When was that section added?", history=[{"question": first["question"], "answer": first["answer"]}])
     assert r["status"] == "answered" and "07/2023" in r["answer"]
     assert r["citations"][0]["doc"] == "sam-4605-calnet-exemption.md"
+
+
+def test_whether_a_section_has_changed_is_answered_from_its_pages_revisions_list(corpus_kb):
+    r = corpus_kb.ask("Has SAM 4605 been revised since it was added?")
+    assert r["status"] == "answered" and "07/2023" in r["answer"] and "no revisions" in r["answer"]
+    assert [c["doc"] for c in r["citations"]] == ["sam-4605-calnet-exemption.md"] * 2
+    assert "No Revisions for this item" in r["citations"][1]["quote"]
 
 
 def test_a_section_without_a_note_is_not_given_a_date(corpus_kb):
