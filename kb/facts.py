@@ -290,18 +290,17 @@ BY_WHEN_RE = re.compile(r"\bby when\b|\bwhen (?:must|should|do (?:we|they|you|I)
                         r"does \w+ (?:have|need) to)\b", re.I)
 
 
-def holds(kind: str | None, text: str, question: str = "") -> bool:
+def holds(kind: str | None, text: str, question: str = "", proper=None) -> bool:
     """Whether a text holds a fact of this kind (always true for an open question); for 'which
-    vendor', a name the question does not already give."""
+    vendor', a name the question does not already give. `proper` tells a word the documents only
+    ever write with a capital (a person's or a place's name), when the documents are at hand."""
     if kind == "org":
         asked = set(re.findall(r"[A-Za-z&]+", question.lower()))
         names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z&]+(?:-[A-Z][A-Za-z]+)?)", text)
         return any(n not in COMMON_CAPS and n.lower() not in asked and (not n.isupper() or "&" in n) for n in names)
-    if kind == "name":  # a person's name: a first name that is not an everyday word ('Technology Services' is not)
-
+    if kind == "name":
         asked = set(re.findall(r"[a-z]+", question.lower()))
-        return any(zipf(m.group(0).split()[0]) < 4.0 and m.group(0).split()[0].lower() not in asked
-                   for m in HOLDS["name"].finditer(text))
+        return any(_person(m.group(0), asked, proper) for m in HOLDS["name"].finditer(text))
     pat = HOLDS.get(kind or "")
     if pat is None:
         return True
@@ -319,6 +318,18 @@ def holds(kind: str | None, text: str, question: str = "") -> bool:
             and BEFORE_EVENT_RE.search(text):
         return True  # 'prior to ordering Services' answers 'by when?', 'when must we submit it?'; not 'how many days?'
     return bool(pat.search(text))
+
+
+def _person(name: str, asked: set[str], proper=None) -> bool:
+    """Whether two capitalised words may name a person the question does not already name: a first
+    word rare in English ('Technology Services' is not a name), and, when the documents are at hand,
+    words they only ever write with a capital ('Designation Form' is not a name either: they write
+    'form'). Names as common as 'Mike' are missed: a question asking for a name is far more often one
+    the documents leave unanswered, so the test leans to not finding one."""
+    words = [w for w in re.split(r"[\s-]+", name) if not re.fullmatch(r"[A-Z]\.", w)]
+    if any(w.lower() in asked for w in words) or zipf(words[0]) >= 4.0:
+        return False
+    return proper is None or all(proper(w) for w in words)
 
 
 TITLE_YEAR_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,6})Act of (?:19|20)\d\d\b")

@@ -202,6 +202,16 @@ def sentence_vectors(idx: Index, texts: list[str]) -> np.ndarray:
     return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, embed.DIM), dtype=np.float32)
 
 
+def proper_names(idx: Index):
+    """Whether the documents only ever write a word with a capital (a person's or a place's name):
+    none of their passages has it in lowercase. Worked out once per index generation."""
+    lower = idx.memo("lowercase-words", lambda: {w for r in idx.records
+                                                  for w in LOWER_WORD_RE.findall(ADDRESS_RE.sub(" ", r.text))})
+    return lambda word: word.lower() not in lower
+
+
+LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’]+")
+ADDRESS_RE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:gov|com|org|net|edu)\S*")  # lowercase, but no prose
 HUB_K = 10  # a sentence's closeness to questions in general: the mean of its closest example questions
 
 
@@ -283,6 +293,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         per_hit[hit.i] = (rank, ctx, fit, cover(w, q.alts, head), numbers(heading))
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
+    proper = proper_names(idx)
     said_keys = {_key(t) for t in said}
     for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins,
                                                                          adapted_sims, adapted_wins, hubs):
@@ -296,9 +307,9 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
         window = " ".join(sents[max(0, k - 1):k + 2])
         window_match = soft.match(window)
         near = own.union(*(stems(sents[j]) for j in (k - 1, k + 1) if 0 <= j < len(sents)))
-        kind_own = facts.holds(q.fact.kind, s, q.asked)
+        kind_own = facts.holds(q.fact.kind, s, q.asked, proper)
         fact_at = None if kind_own else next(
-            (j for j in (k + 1, k - 1) if 0 <= j < len(sents) and facts.holds(q.fact.kind, sents[j], q.asked)
+            (j for j in (k + 1, k - 1) if 0 <= j < len(sents) and facts.holds(q.fact.kind, sents[j], q.asked, proper)
              and (prose(sents[j], known) >= MIN_PROSE or _fact_line(sents[j]))), None)
         x = [float(sim), float(wsim), max(hit.dense, 0.0), hit.lexical / lex_max, 1.0 / (1 + rank),
              cover(w, q.alts, own), cover(w, q.alts, near), cover(w, q.alts, ctx), head_cover,

@@ -257,3 +257,14 @@ def test_a_sum_of_money_or_a_share_counts_nothing():
     assert not facts.holds("count", "The shortfall charged to field offices came to about $3 million.", q)
     assert not facts.holds("count", "Field offices paid 40 percent of the cost.", q)
     assert facts.holds("count", "Rates went up 4% across all 35 field offices.", q)
+
+
+def test_a_persons_name_is_two_words_the_documents_only_write_with_a_capital(corpus_kb):
+    capital_only = {"Teresa", "Bennyhoff", "Designation"}.__contains__  # what the documents would tell
+    assert facts.holds("name", "Prepared by: Teresa Bennyhoff, Director of Information Technology", "who wrote it?",
+                       capital_only)
+    # a form's name is not a person's, however rare its words are in English
+    assert not facts.holds("name", "Complete the CATR/ATR Designation Form.", "who is our CATR?", capital_only)
+    assert facts.holds("name", "Complete the CATR/ATR Designation Form.", "who is our CATR?")  # without the documents
+    r = corpus_kb.ask("who's the edd catr currently - name please")
+    assert r["status"] == "not_found"
