@@ -230,7 +230,10 @@ QUALIFY = {
     "money": re.compile(r"\b(fines?|penalt(?:y|ies)|salar(?:y|ies)|wages?|balance|budget|limit|max|maximum|fees?|"
                         r"surcharge|tax|deposit|rebate|refund|discount)\b|\bper (minute|month|line|year|hour|call|device|user)\b|"
                         r"\b(monthly|yearly|annual)\b", re.I),
-    "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|(?:\bnumber|(?<![\w#])#)\s*of\s+([a-z]+(?:\s+[a-z]+)?)", re.I),
+    "count": re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)|(?:\bnumber|(?<![\w#])#)\s*of\s+([a-z]+(?:\s+[a-z]+)?)|"
+                        # 'the vote count', 'a head count'
+                        r"\b(?!(?:total|exact|final|actual|current|official|overall|the|a|an|that|this|what)\b)([a-z]+)\s+(?:count|tally)\b",
+                        re.I),
     # the kind of the number asked for ('the toll-free number', 'the fax'), not of numbers the question
     # mentions after it ('the telephone number of the OAL Reference Attorney for ... publishing toll-free numbers')
     "phone": re.compile(r"\b(fax)\b|^(?:(?!\bnumbers?\b|#).)*?\b(toll[- ]free|hotline|help ?desk|pager)\s+"

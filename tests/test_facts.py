@@ -268,3 +268,8 @@ def test_a_persons_name_is_two_words_the_documents_only_write_with_a_capital(cor
     assert facts.holds("name", "Complete the CATR/ATR Designation Form.", "who is our CATR?")  # without the documents
     r = corpus_kb.ask("who's the edd catr currently - name please")
     assert r["status"] == "not_found"
+
+
+def test_a_vote_count_is_a_count_of_votes():
+    assert facts.asked("What was the vote count on the bill in committee?").qualifier == ["vote"]
+    assert facts.asked("what was the final tally?").qualifier == []  # 'final' is not what is counted
