@@ -123,6 +123,9 @@ class KnowledgeBase:
         a = self.settings.answer
         path, lead = None, 0.0
         in_field = q.in_field or bool(ret.routed_sections)
+        if in_field and q.field_by_words and not ret.routed_sections \
+                and max((h.dense for h in ret.hits), default=0.0) < a.field_dense_words:
+            in_field = False  # 'What does the mitochondria do in a cell?': one everyday word of the field, no more
         if in_field:
             path, lead = routes.path(qvec, a.route_margin, [h.record.section for h in ret.hits[:3]], a.route_home_bonus)
             if q.ref_only and ret.routed_sections:  # a bare look-up of a path's own section

@@ -49,6 +49,7 @@ class Question:
     refs: list[Ref] = field(default_factory=list)
     subject: str | None = None  # for definitions: the term being defined
     in_field: bool = False
+    field_by_words: bool = False  # in the field only by its everyday words ('cell', 'call'): no section, no acronym
     ref_only: bool = False  # nothing but a section reference: show that section
     follow_up: bool = False
     own_terms: set[str] = field(default_factory=set)  # stems of the sentence that asks, in this turn
@@ -105,6 +106,7 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     alts = lexicon.alternatives(f"{fixed} {context}", lex)
     everything = tokens(f"{fixed} {context}", keep_stopwords=True) + [s for a in alts.values() for alt in a for s in alt]
     in_field = bool(refs) or _names_field(everything, lex, f"{fixed} {context}")
+    by_words = in_field and not refs and not _names_acronym(everything, lex, f"{fixed} {context}")
     # A question asked in a conversation about the field stays in it, unless it names something no
     # document mentions ('Which city is the capital of France?' after a CALNET question). One that
     # points back ('Can it also recommend procedures, and what is that meant to achieve?') may hold
@@ -146,7 +148,7 @@ def analyse(text: str, history: list[dict] | None = None, idx=None) -> Question:
     asking = set(tokens(asked)) or set(tokens(fixed))
     named = " ".join(f"{r.ref}{r.subdivision or ''}" for r in bare)  # so that retrieval goes to the section
     return Question(text=text, query=" ".join(p for p in (fixed, context, " ".join(extra), named) if p), terms=terms,
-                    refs=refs, subject=subject, in_field=in_field, ref_only=ref_only, follow_up=follow,
+                    refs=refs, subject=subject, in_field=in_field, field_by_words=by_words, ref_only=ref_only, follow_up=follow,
                     own_terms=(asking - said_now) or asking, alts=alts, fact=fact,
                     when=versions.asked_time(f"{short} {context}"), asked=asked, context=context, fixed=fixed,
                     worded=" ".join([said, *dict.fromkeys(wording)]) if wording else "")
@@ -159,10 +161,15 @@ YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def _names_field(words, lex, text: str) -> bool:
-    """Whether the words name the field: a word of it, or an acronym the documents define. An acronym
-    that is also a common word ('IT' and 'it') counts only when the text writes it in capitals."""
+    """Whether the words name the field: a word of it, or an acronym the documents define."""
+    return any(t in FIELD_WORDS for t in words) or _names_acronym(words, lex, text)
+
+
+def _names_acronym(words, lex, text: str) -> bool:
+    """Whether the words hold an acronym the documents define. An acronym that is also a common word
+    ('IT' and 'it') counts only when the text writes it in capitals."""
     capitals = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
-    return any(t in FIELD_WORDS or (t in lex.acronyms and (t not in STOPWORDS or t in capitals)) for t in words)
+    return any(t in lex.acronyms and (t not in STOPWORDS or t in capitals) for t in words)
 
 
 def bare_refs(text: str, idx, found: list[Ref] | None = None) -> list[Ref]:
