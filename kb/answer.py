@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 
-from . import adapter, embed, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
-from .compose import abstain_text, compose, coverage, nearest_records
+from . import adapter, embed, facts, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
+from .compose import abstain_text, compose, coverage, nearest_records, sourced
 from .config import Settings, get_settings
 from .guide import guidance
 from .question import Question, analyse
@@ -184,6 +184,8 @@ class KnowledgeBase:
                 result["nearest"] = nearest_records(near)
             return done(result, ret.hits, cands, path)
         text, cites = compose(chosen, version_of)
+        if facts.asks_section(q.asked):  # 'which stmm chapter covers toll-free numbers?': say which
+            text = sourced(text, cites[0])
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
 

@@ -38,6 +38,15 @@ def compose(chosen: list, version_of=None) -> tuple[str, list[dict]]:
     return "".join(parts).strip(), cites
 
 
+def sourced(text: str, cite: dict) -> str:
+    """For a question asking which section covers something: the answer led by the section its first
+    citation quotes ('From STMM 0507.0 [1]: ...'), unless the text already names it."""
+    section = cite.get("section")
+    if not section or section.split(" ")[-1] in text:
+        return text
+    return f"From {section} [{cite['n']}]: {text}"
+
+
 def coverage(idx) -> str:
     """A plain sentence saying what the indexed documents cover (worked out once per generation)."""
     return idx.memo("coverage", lambda: _coverage(idx))

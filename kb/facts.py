@@ -398,6 +398,19 @@ NEEDS = {
 }
 
 
+# A question asking which section or chapter covers something ('which stmm chapter is about toll-free
+# numbers?', 'where in SAM are the data center's rates?', 'sam sec # for ...'); 'which part of the
+# department' asks for an office, not a section.
+SECTION_ASKED_RE = re.compile(r"\b(?:which|what)\s+(?:[\w.'’-]+\s+){0,4}?(?:sections?|chapters?|sec|secs|sectn|chap)\b|"
+                              r"\bwhere in (?:the )?(?:sam|stmm|simm|manual|government code|gc|code|state administrative manual)\b|"
+                              r"\b(?:section|sec|sectn|chapter|chap)\s*(?:#|number|no\b)", re.I)
+
+
+def asks_section(question: str) -> bool:
+    """Whether a question asks which section or chapter covers something."""
+    return bool(SECTION_ASKED_RE.search(question))
+
+
 def meets(needs: list[str], text: str) -> bool:
     """Whether a text says everything beside the kind of fact a question asks for (NEEDS)."""
     return all(NEEDS[n][1].search(text) for n in needs)

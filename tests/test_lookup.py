@@ -105,3 +105,14 @@ def test_a_subdivision_past_the_end_of_every_copy_is_said_to_be_missing(corpus_k
     assert r["status"] == "not_found" and not r["citations"]
     assert "GC 11541(c)(2)" in r["answer"]
     assert corpus_kb.ask("What does GC 11541(c)(1) assign to the Office of Technology Services?")["status"] == "answered"
+
+
+def test_a_question_asking_which_section_covers_something_is_told_the_section(corpus_kb):
+    from kb.facts import asks_section
+
+    assert asks_section("which stmm chapter is about toll-free numbers?")
+    assert asks_section("where in SAM are the data center's rates set out?")
+    assert not asks_section("Which part of the department keeps state data safe?")  # an office, not a section
+    r = corpus_kb.ask("which stmm chapter is about toll-free numbers?")
+    assert r["status"] == "answered" and r["citations"][0]["section"] == "STMM 0507.0"
+    assert r["answer"].startswith("From STMM 0507.0 [1]: ")
