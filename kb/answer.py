@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 
+from ingest.refs import find_refs
+
 from . import adapter, embed, facts, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
 from .compose import abstain_text, compose, coverage, nearest_records, sourced
 from .config import Settings, get_settings
@@ -163,6 +165,9 @@ class KnowledgeBase:
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
                                                      quoted, thread.said(turns[-1].get("answer")) if quoted else [],
                                                      _asking_vector(q), adapted), a)
+            manual = facts.section_manual(q.asked) if facts.asks_section(q.asked) else None
+            if manual:  # 'which SAM section covers ...': a sentence of that manual, or one naming a section of it
+                cands = [c for c in cands if in_manual(c, manual)]
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = routes.answers_whether(path) and lead >= PATH_QUESTION_LEAD \
@@ -188,6 +193,12 @@ class KnowledgeBase:
             text = sourced(text, cites[0])
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)
+
+
+def in_manual(c: features.Candidate, manual: str) -> bool:
+    """Whether a sentence is of a section of this manual or code ('SAM'), or names one ('see SAM Chapter 4603')."""
+    return (c.hit.record.section or "").startswith(f"{manual} ") or any(
+        r.ref.startswith(f"{manual} ") for r in find_refs(c.text))
 
 
 def off_field(in_field: bool, hits, field_dense: float) -> bool:

@@ -411,6 +411,23 @@ def asks_section(question: str) -> bool:
     return bool(SECTION_ASKED_RE.search(question))
 
 
+# The manual or code whose section is asked for ('which SAM section ...', 'what chapter of the STMM
+# ...', 'where in the state administrative manual ...'), by the prefix of its references.
+MANUALS = {"sam": "SAM", "state administrative manual": "SAM", "admin manual": "SAM", "administrative manual": "SAM",
+           "stmm": "STMM", "telecommunications management manual": "STMM", "telecom manual": "STMM",
+           "simm": "SIMM", "government code": "GC", "gov code": "GC", "public contract code": "PCC"}
+_MANUAL = "|".join(sorted(MANUALS, key=len, reverse=True))
+_SECTION_WORD = r"(?:sections?|chapters?|sec|secs|sectn|chap)"
+MANUAL_ASKED_RE = re.compile(rf"\b({_MANUAL})\s+{_SECTION_WORD}\b|\b{_SECTION_WORD}\s+(?:of|in)\s+(?:the\s+)?"
+                             rf"(?:state'?s?\s+)?({_MANUAL})\b|\bwhere in (?:the\s+)?({_MANUAL})\b", re.I)
+
+
+def section_manual(question: str) -> str | None:
+    """The manual or code a question asks a section of ('SAM', 'STMM', 'SIMM', 'GC', 'PCC'), if it names one."""
+    m = MANUAL_ASKED_RE.search(question)
+    return MANUALS[next(g for g in m.groups() if g).lower()] if m else None
+
+
 def meets(needs: list[str], text: str) -> bool:
     """Whether a text says everything beside the kind of fact a question asks for (NEEDS)."""
     return all(NEEDS[n][1].search(text) for n in needs)

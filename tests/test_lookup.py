@@ -116,3 +116,15 @@ def test_a_question_asking_which_section_covers_something_is_told_the_section(co
     r = corpus_kb.ask("which stmm chapter is about toll-free numbers?")
     assert r["status"] == "answered" and r["citations"][0]["section"] == "STMM 0507.0"
     assert r["answer"].startswith("From STMM 0507.0 [1]: ")
+
+
+def test_a_section_asked_of_a_named_manual_comes_from_that_manual(corpus_kb):
+    from kb.facts import section_manual
+
+    assert section_manual("where in the state administrative manual is this?") == "SAM"
+    assert section_manual("which stmm chapter covers it?") == "STMM"
+    assert section_manual("which chapter covers it?") is None
+    r = corpus_kb.ask("In which section of the state administrative manual are CALNET exemptions covered?")
+    assert r["status"] == "answered" and r["answer"].startswith("From SAM 4605 [1]: ")
+    # the documents hold no section of the SIMM: a sentence about the SIMM in general does not answer
+    assert corpus_kb.ask("which simm section has the project approval templates?")["status"] == "not_found"
