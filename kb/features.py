@@ -22,6 +22,7 @@ NAMES = ["dense_sentence", "dense_words", "dense_passage", "bm25", "rank", "cove
          "number_gap", "thread", "thread_doc", "said", "dense_asked", "dense_window", "adapted_sentence",
          "adapted_window", "dense_specific"]
 MIN_PROSE = 0.35  # a sentence that reads worse than this (a table row, a budget code) never answers
+HEADING_PROSE = 0.5  # how a section's own heading line reads to a question asking which section covers something
 AT = {n: k for k, n in enumerate(NAMES)}
 ANAPHOR_RE = re.compile(r"^(?:These|This|Such|They|Those|It|Its|The request|The requests)\b")
 LEADER_RE = re.compile(r"\.{4,}|…{2,}|_{3,}")
@@ -124,6 +125,16 @@ def _title_line(words: list[str], text: str) -> bool:
 def _key(sentence: str) -> str:
     """A sentence's words, for telling whether an earlier answer quoted it."""
     return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))[:120]
+
+
+def _heading_line(text: str, section: str | None) -> bool:
+    """Whether a line is its section's own heading with its number ('DELEGATION 4545', 'CALNET EXEMPTION
+    - 4605'): not prose, but what a question asking which section covers something wants."""
+    num = (section or "").split(" ")[-1]
+    if not num or num not in text:
+        return False
+    body = text.replace(num, " ").strip(" -–—:")
+    return bool(body) and body.upper() == body and len(body.split()) <= 8
 
 
 def _fact_line(text: str) -> bool:
@@ -294,6 +305,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     proper = proper_names(idx)
+    asks_section = facts.asks_section(q.asked)
     said_keys = {_key(t) for t in said}
     for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins,
                                                                          adapted_sims, adapted_wins, hubs):
@@ -321,7 +333,8 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if (kind_own or fact_at is not None) and q.fact.strict else 0.0,
              1.0 if kind_own and q.fact.kind and not q.fact.strict else 0.0,
              1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
-             prose(s, known), defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
+             max(prose(s, known), HEADING_PROSE) if asks_section and _heading_line(s, hit.record.section) else prose(s, known),
+             defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),
              1.0 if asked_numbers - numbers(window) - head_numbers else 0.0,

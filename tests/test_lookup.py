@@ -128,3 +128,12 @@ def test_a_section_asked_of_a_named_manual_comes_from_that_manual(corpus_kb):
     assert r["status"] == "answered" and r["answer"].startswith("From SAM 4605 [1]: ")
     # the documents hold no section of the SIMM: a sentence about the SIMM in general does not answer
     assert corpus_kb.ask("which simm section has the project approval templates?")["status"] == "not_found"
+
+
+def test_a_sections_own_heading_line_answers_which_section_covers_it(corpus_kb):
+    from kb.features import _heading_line
+
+    assert _heading_line("BILLING FOR SERVICES 4555", "SAM 4555")
+    assert not _heading_line("Billing is monthly under SAM 4555.", "SAM 4555")  # prose, read as prose
+    r = corpus_kb.ask("In the 1997 SAM telecommunications chapter, which section number covered billing for services?")
+    assert r["status"] == "answered" and r["citations"][0]["section"] == "SAM 4555" and "4555" in r["answer"]
