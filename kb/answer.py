@@ -9,7 +9,7 @@ import numpy as np
 
 from ingest.refs import find_refs
 
-from . import adapter, embed, facts, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
+from . import adapter, embed, features, index as index_mod, lexicon, readers, revisions, routes, scorer, select, thread, versions
 from .compose import abstain_text, compose, coverage, nearest_records, sourced
 from .config import Settings, get_settings
 from .guide import guidance
@@ -165,9 +165,8 @@ class KnowledgeBase:
             cands = scorer.rank(features.candidates(idx, q, hits, qvec, homes, speller.known, words or None,
                                                      quoted, thread.said(turns[-1].get("answer")) if quoted else [],
                                                      _asking_vector(q), adapted), a)
-            manual = facts.section_manual(q.asked) if facts.asks_section(q.asked) else None
-            if manual:  # 'which SAM section covers ...': a sentence of that manual, or one naming a section of it
-                cands = [c for c in cands if in_manual(c, manual)]
+            if q.fact.manual:  # 'which SAM section covers ...': a sentence of that manual, or one naming a section of it
+                cands = [c for c in cands if in_manual(c, q.fact.manual)]
             # A question that asks whether or how to go down a guided path is answered from the path's
             # own sections: recognising the path (with its margin) is the decision.
             path_question = routes.answers_whether(path) and lead >= PATH_QUESTION_LEAD \
@@ -189,7 +188,7 @@ class KnowledgeBase:
                 result["nearest"] = nearest_records(near)
             return done(result, ret.hits, cands, path)
         text, cites = compose(chosen, version_of)
-        if facts.asks_section(q.asked):  # 'which stmm chapter covers toll-free numbers?': say which
+        if q.fact.section:  # 'which stmm chapter covers toll-free numbers?': say which
             text = sourced(text, cites[0])
         guide = guidance(self, idx, q, ret, cites, path)
         return done(_result(q, "answered", text, cites, guide, t0, t1), ret.hits, cands, path)

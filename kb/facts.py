@@ -165,6 +165,8 @@ class Asked:
     qualifier: list[str] = field(default_factory=list)  # what the amount or count is of ('fine', 'copies', 'fax')
     needs: list[str] = field(default_factory=list)  # what else an answer must say (NEEDS: a bound, a consequence)
     parts: list[list[str]] = field(default_factory=list)  # the stems of each further part of a compound question
+    section: bool = False  # it asks which section or chapter covers something (section_asked)
+    manual: str | None = None  # ... of this manual or code ('SAM'), when it names one
 
 
 STRICT = {"money", "percent", "share", "duration", "frequency", "span", "date", "phone", "email", "url", "address", "contract",
@@ -183,7 +185,8 @@ def asked(question: str) -> Asked:
     focus = [t for t in focus if t not in KIND_WORDS and not t.isdigit()] or _asking_words(question) \
         or [t for t in own if not t.isdigit()][:3]
     return Asked(kind, focus, kind in STRICT, phrase or question.strip(" ?"), _qualifier(question, kind),
-                 [name for name, (asks, _) in NEEDS.items() if asks.search(question)], parts(question))
+                 [name for name, (asks, _) in NEEDS.items() if asks.search(question)], parts(question),
+                 *section_asked(question))
 
 
 # Where a question asks a second thing: 'who owns the equipment, and who's responsible for our LAN?',
@@ -398,34 +401,30 @@ NEEDS = {
 }
 
 
-# A question asking which section or chapter covers something ('which stmm chapter is about toll-free
-# numbers?', 'where in SAM are the data center's rates?', 'sam sec # for ...'); 'which part of the
-# department' asks for an office, not a section.
-SECTION_ASKED_RE = re.compile(r"\b(?:which|what)\s+(?:[\w.'’-]+\s+){0,4}?(?:sections?|chapters?|sec|secs|sectn|chap)\b|"
-                              r"\bwhere in (?:the )?(?:sam|stmm|simm|manual|government code|gc|code|state administrative manual)\b|"
-                              r"\b(?:section|sec|sectn|chapter|chap)\s*(?:#|number|no\b)", re.I)
-
-
-def asks_section(question: str) -> bool:
-    """Whether a question asks which section or chapter covers something."""
-    return bool(SECTION_ASKED_RE.search(question))
-
-
-# The manual or code whose section is asked for ('which SAM section ...', 'what chapter of the STMM
-# ...', 'where in the state administrative manual ...'), by the prefix of its references.
+# The manuals and codes a question may ask a section of, by the prefix of their references.
 MANUALS = {"sam": "SAM", "state administrative manual": "SAM", "admin manual": "SAM", "administrative manual": "SAM",
            "stmm": "STMM", "telecommunications management manual": "STMM", "telecom manual": "STMM",
            "simm": "SIMM", "government code": "GC", "gov code": "GC", "public contract code": "PCC"}
 _MANUAL = "|".join(sorted(MANUALS, key=len, reverse=True))
 _SECTION_WORD = r"(?:sections?|chapters?|sec|secs|sectn|chap)"
+# A question asking which section or chapter covers something ('which stmm chapter is about toll-free
+# numbers?', 'where in SAM are the data center's rates?', 'sam sec # for ...'); 'which part of the
+# department' asks for an office, not a section.
+SECTION_ASKED_RE = re.compile(rf"\b(?:which|what)\s+(?:[\w.'’-]+\s+){{0,4}}?{_SECTION_WORD}\b|"
+                              rf"\bwhere in (?:the\s+)?(?:{_MANUAL}|manual|code)\b|\b{_SECTION_WORD}\s*(?:#|number\b|no\b)", re.I)
+# ... and the manual or code whose section it wants ('which SAM section ...', 'what chapter of the STMM ...',
+# 'where in the state administrative manual ...').
 MANUAL_ASKED_RE = re.compile(rf"\b({_MANUAL})\s+{_SECTION_WORD}\b|\b{_SECTION_WORD}\s+(?:of|in)\s+(?:the\s+)?"
                              rf"(?:state'?s?\s+)?({_MANUAL})\b|\bwhere in (?:the\s+)?({_MANUAL})\b", re.I)
 
 
-def section_manual(question: str) -> str | None:
-    """The manual or code a question asks a section of ('SAM', 'STMM', 'SIMM', 'GC', 'PCC'), if it names one."""
+def section_asked(question: str) -> tuple[bool, str | None]:
+    """Whether a question asks which section or chapter covers something, and the manual or code it
+    asks a section of ('SAM', 'STMM', 'SIMM', 'GC', 'PCC'), if it names one."""
+    if not SECTION_ASKED_RE.search(question):
+        return False, None
     m = MANUAL_ASKED_RE.search(question)
-    return MANUALS[next(g for g in m.groups() if g).lower()] if m else None
+    return True, MANUALS[next(g for g in m.groups() if g).lower()] if m else None
 
 
 def meets(needs: list[str], text: str) -> bool:

@@ -305,7 +305,6 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
     fits = lambda j: versions.fits(vers[j], q.when, versions.years(idx, idx.records[j].section))  # noqa: E731
     stems = sentence_stems(idx)
     proper = proper_names(idx)
-    asks_section = facts.asks_section(q.asked)
     said_keys = {_key(t) for t in said}
     for (hit, k, s, sents), sim, wsim, asim, win, adsim, adwin, hub in zip(rows, sims, wsims, asims, wins,
                                                                          adapted_sims, adapted_wins, hubs):
@@ -333,7 +332,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if (kind_own or fact_at is not None) and q.fact.strict else 0.0,
              1.0 if kind_own and q.fact.kind and not q.fact.strict else 0.0,
              1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
-             max(prose(s, known), HEADING_PROSE) if asks_section and _heading_line(s, hit.record.section) else prose(s, known),
+             max(prose(s, known), HEADING_PROSE) if q.fact.section and _heading_line(s, hit.record.section) else prose(s, known),
              defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),

@@ -108,22 +108,21 @@ def test_a_subdivision_past_the_end_of_every_copy_is_said_to_be_missing(corpus_k
 
 
 def test_a_question_asking_which_section_covers_something_is_told_the_section(corpus_kb):
-    from kb.facts import asks_section
+    from kb.facts import section_asked
 
-    assert asks_section("which stmm chapter is about toll-free numbers?")
-    assert asks_section("where in SAM are the data center's rates set out?")
-    assert not asks_section("Which part of the department keeps state data safe?")  # an office, not a section
+    assert section_asked("which stmm chapter is about toll-free numbers?") == (True, "STMM")
+    assert section_asked("where in SAM are the data center's rates set out?") == (True, "SAM")
+    assert section_asked("Which part of the department keeps state data safe?") == (False, None)  # an office
     r = corpus_kb.ask("which stmm chapter is about toll-free numbers?")
     assert r["status"] == "answered" and r["citations"][0]["section"] == "STMM 0507.0"
     assert r["answer"].startswith("From STMM 0507.0 [1]: ")
 
 
 def test_a_section_asked_of_a_named_manual_comes_from_that_manual(corpus_kb):
-    from kb.facts import section_manual
+    from kb.facts import section_asked
 
-    assert section_manual("where in the state administrative manual is this?") == "SAM"
-    assert section_manual("which stmm chapter covers it?") == "STMM"
-    assert section_manual("which chapter covers it?") is None
+    assert section_asked("where in the state administrative manual is this?") == (True, "SAM")
+    assert section_asked("which chapter covers it?") == (True, None)
     r = corpus_kb.ask("In which section of the state administrative manual are CALNET exemptions covered?")
     assert r["status"] == "answered" and r["answer"].startswith("From SAM 4605 [1]: ")
     # the documents hold no section of the SIMM: a sentence about the SIMM in general does not answer
@@ -137,3 +136,10 @@ def test_a_sections_own_heading_line_answers_which_section_covers_it(corpus_kb):
     assert not _heading_line("Billing is monthly under SAM 4555.", "SAM 4555")  # prose, read as prose
     r = corpus_kb.ask("In the 1997 SAM telecommunications chapter, which section number covered billing for services?")
     assert r["status"] == "answered" and r["citations"][0]["section"] == "SAM 4555" and "4555" in r["answer"]
+
+
+def test_a_yes_no_question_about_numbered_sections_does_not_ask_which_section():
+    from kb.facts import section_asked
+
+    assert section_asked("Are the SIMM sections numbered 05 to 80 mandatory?") == (False, None)
+    assert section_asked("stmm chapter number for toll-free lines?") == (True, "STMM")
