@@ -127,14 +127,14 @@ def _key(sentence: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))[:120]
 
 
-def _heading_line(text: str, section: str | None) -> bool:
-    """Whether a line is its section's own heading with its number ('DELEGATION 4545', 'CALNET EXEMPTION
-    - 4605'): not prose, but what a question asking which section covers something wants."""
-    num = (section or "").split(" ")[-1]
-    if not num or num not in text:
+def _heading_line(text: str, rec) -> bool:
+    """Whether a line is its section's own heading with its number, as ingest read it ('DELEGATION
+    4545' opened SAM 4545, 'Delegation'): not prose, but what a question asking which section
+    covers something wants."""
+    num = (rec.section or "").split(" ")[-1]
+    if not num or not rec.heading or num not in text:
         return False
-    body = text.replace(num, " ").strip(" -–—:")
-    return bool(body) and body.upper() == body and len(body.split()) <= 8
+    return re.findall(r"[a-z]+", text.replace(num, " ").lower()) == re.findall(r"[a-z]+", rec.heading.lower())
 
 
 def _fact_line(text: str) -> bool:
@@ -332,7 +332,7 @@ def candidates(idx: Index, q: Question, hits: list[Hit], qvec, path_homes: list[
              1.0 if (kind_own or fact_at is not None) and q.fact.strict else 0.0,
              1.0 if kind_own and q.fact.kind and not q.fact.strict else 0.0,
              1.0 if hit.record.section in path_homes else 0.0, 1.0 if hit.routed else 0.0,
-             max(prose(s, known), HEADING_PROSE) if q.fact.section and _heading_line(s, hit.record.section) else prose(s, known),
+             max(prose(s, known), HEADING_PROSE) if q.fact.section and _heading_line(s, hit.record) else prose(s, known),
              defines(q.subject, s), 1.0 if k == 0 else 0.0, 1.0 if fit else 0.0,
              unknown, 1.0 if q.in_field else 0.0, 1.0 if q.follow_up else 0.0, 1.0 if path_homes else 0.0,
              1.0 if q.kind in ("procedure", "yesno") else 0.0, soft.gap(window, window_match),

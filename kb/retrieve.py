@@ -55,9 +55,9 @@ def holds_subdivision(index: Index, ref: str, subdivision: str | None) -> bool:
     whose text marks no subdivision at all cannot tell, so it holds every one."""
     levels = LEVEL_RE.findall(subdivision or "")
     rows = section_rows(index, ref)
-    copies: dict[str, list[str]] = {}
+    copies: dict[tuple, list[str]] = {}  # a copy: a document, or a copy inside one, as `kb lookup` shows them
     for i in rows:
-        copies.setdefault(index.records[i].doc, []).append(index.records[i].text)
+        copies.setdefault((index.records[i].doc, index.records[i].label), []).append(index.records[i].text)
     if not levels or not any(LEVEL_RE.search(t) for texts in copies.values() for t in texts):
         return True
     for texts in copies.values():

@@ -130,10 +130,14 @@ def test_a_section_asked_of_a_named_manual_comes_from_that_manual(corpus_kb):
 
 
 def test_a_sections_own_heading_line_answers_which_section_covers_it(corpus_kb):
+    from types import SimpleNamespace
+
     from kb.features import _heading_line
 
-    assert _heading_line("BILLING FOR SERVICES 4555", "SAM 4555")
-    assert not _heading_line("Billing is monthly under SAM 4555.", "SAM 4555")  # prose, read as prose
+    rec = SimpleNamespace(section="SAM 4555", heading="Billing For Services")
+    assert _heading_line("BILLING FOR SERVICES 4555", rec)
+    assert not _heading_line("Billing is monthly under SAM 4555.", rec)  # prose, read as prose
+    assert not _heading_line("11534.", SimpleNamespace(section="GC 11534", heading=None))  # a number line heads nothing
     r = corpus_kb.ask("In the 1997 SAM telecommunications chapter, which section number covered billing for services?")
     assert r["status"] == "answered" and r["citations"][0]["section"] == "SAM 4555" and "4555" in r["answer"]
 
